@@ -1,0 +1,41 @@
+import { Body, Controller, Get, HttpCode, Inject, Param, Post } from '@nestjs/common';
+import type { ServiceConfig } from '@sluice/config';
+import { parseOrThrow, ScrapeJobRequest, schedulerV1 } from '@sluice/contracts';
+import { callMetadata, callUpstream } from '@sluice/grpc';
+import { SERVICE_CONFIG } from '@sluice/runtime';
+import { z } from 'zod';
+import { UPSTREAMS, type Upstreams } from '../upstream/upstream.module';
+import { LOCAL_CALLER } from './caller';
+import { toTaskView } from './task-view';
+
+const TaskId = z.uuid({ error: 'must be a UUID' });
+
+@Controller('v1')
+export class TasksController {
+  private readonly scheduler: schedulerV1.SchedulerServiceClient;
+
+  constructor(
+    @Inject(SERVICE_CONFIG) private readonly config: ServiceConfig,
+    @Inject(UPSTREAMS) upstreams: Upstreams,
+  ) {
+    this.scheduler = upstreams.api.scheduler.getService<schedulerV1.SchedulerServiceClient>('SchedulerService');
+  }
+
+  @Post('scrape-jobs')
+  @HttpCode(202)
+  async createScrapeJob(@Body() body: unknown) {
+    const job = parseOrThrow(ScrapeJobRequest, body);
+    const { task } = await callUpstream(
+      this.scheduler.createTask({ kind: 'scrape', payload: job }, callMetadata(this.config.internalToken, LOCAL_CALLER)),
+    );
+    const view = toTaskView(task!);
+    return { taskId: view.id, status: view.status };
+  }
+
+  @Get('tasks/:id')
+  async getTask(@Param('id') id: string) {
+    const taskId = parseOrThrow(TaskId, id, 'id');
+    const { task } = await callUpstream(this.scheduler.getTask({ id: taskId }, callMetadata(this.config.internalToken, LOCAL_CALLER)));
+    return toTaskView(task!);
+  }
+}

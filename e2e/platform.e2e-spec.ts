@@ -1,0 +1,100 @@
+import { createIsolatedEnv, type IsolatedEnv } from './support/isolated-env';
+import { OtlpReceiver } from './support/otlp-receiver';
+import { eventually, getJson, startPlatform, type Platform } from './support/platform';
+
+const SERVICES = ['gateway', 'scheduler', 'scraper', 'cache', 'orchestrator', 'ingest', 'data-quality', 'transform'];
+const SPAN_KIND_SERVER = 2;
+const SPAN_KIND_CONSUMER = 5;
+
+describe('Sluice as eight processes on real PostgreSQL, Redis and NATS', () => {
+  let isolated: IsolatedEnv;
+  let platform: Platform;
+  const receiver = new OtlpReceiver();
+
+  beforeAll(async () => {
+    isolated = await createIsolatedEnv();
+    const otlp = await receiver.start();
+    platform = await startPlatform('platform', {
+      portOffset: 1100,
+      env: { ...isolated.env, OTEL_EXPORTER_OTLP_ENDPOINT: otlp, OTEL_BSP_SCHEDULE_DELAY: '100' },
+    });
+  }, 180_000);
+
+  afterAll(async () => {
+    await platform?.stop();
+    await receiver.stop();
+    await isolated?.dispose();
+  }, 60_000);
+
+  it('reports all eight services SERVING, with their version, in /v1/status', async () => {
+    const { status, body } = await getJson<{ status: string; services: { name: string; status: string; version?: string }[] }>(
+      `${platform.url('gateway')}/v1/status`,
+    );
+    expect(status).toBe(200);
+    expect(body.status).toBe('SERVING');
+    expect(body.services.map((s) => s.name).sort()).toEqual([...SERVICES].sort());
+    for (const service of body.services) {
+      expect(service).toEqual({ name: service.name, status: 'SERVING', version: expect.stringMatching(/^\d+\.\d+\.\d+/) });
+    }
+  });
+
+  it('serves liveness and readiness on every service', async () => {
+    for (const name of SERVICES) {
+      expect((await getJson(`${platform.url(name)}/health/live`)).status).toBe(200);
+      const ready = await getJson<{ status: string; checks: Record<string, { ok: boolean }> }>(`${platform.url(name)}/health/ready`);
+      expect(ready.status).toBe(200);
+      expect(Object.values(ready.body.checks).every((c) => c.ok)).toBe(true);
+    }
+  });
+
+  it('follows one request from the gateway over gRPC and JetStream to the worker in a single trace', async () => {
+    const created = await getJson<{ taskId: string; status: string }>(`${platform.url('gateway')}/v1/scrape-jobs`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ startUrls: ['https://example.org/'] }),
+    });
+    expect(created.status).toBe(202);
+    expect(created.body.status).toBe('QUEUED');
+
+    const task = await eventually(
+      () => getJson<{ status: string }>(`${platform.url('gateway')}/v1/tasks/${created.body.taskId}`),
+      (r) => r.body.status === 'SUCCEEDED',
+    );
+    expect(task.status).toBe(200);
+
+    const spans = await receiver.waitFor((all) => {
+      const root = all.find((s) => s.service === 'gateway' && s.kind === SPAN_KIND_SERVER && s.name.startsWith('POST'));
+      return !!root && all.some((s) => s.traceId === root.traceId && s.service === 'scraper' && s.kind === SPAN_KIND_CONSUMER);
+    });
+    const root = spans.find((s) => s.service === 'gateway' && s.kind === SPAN_KIND_SERVER && s.name.startsWith('POST'))!;
+    const trace = spans.filter((s) => s.traceId === root.traceId);
+    expect(new Set(trace.map((s) => s.service))).toEqual(new Set(['gateway', 'scheduler', 'scraper']));
+    expect(trace.some((s) => s.service === 'scheduler' && s.kind === SPAN_KIND_SERVER && s.name.includes('SchedulerService/CreateTask'))).toBe(true);
+    // every span but the root has its parent inside the same trace: one connected tree
+    const ids = new Set(trace.map((s) => s.spanId));
+    expect(trace.filter((s) => s !== root && !ids.has(s.parentSpanId ?? ''))).toEqual([]);
+  });
+
+  it('refuses an invalid job with problem+json naming every bad field', async () => {
+    const res = await getJson<{ status: number; errors: { path: string }[] }>(`${platform.url('gateway')}/v1/scrape-jobs`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ startUrls: ['ftp://example.org/'], maxDepth: 99, surprise: true }),
+    });
+    expect(res.status).toBe(400);
+    expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    expect(res.body.errors.map((e) => e.path).sort()).toEqual(['(body)', 'maxDepth', 'startUrls.0']);
+  });
+
+  it('answers an unknown task with 404 problem+json', async () => {
+    const res = await getJson<{ status: number }>(`${platform.url('gateway')}/v1/tasks/2b0c8d52-8f0e-4c49-9d0a-3f1f1d5c9e11`);
+    expect(res.status).toBe(404);
+    expect(res.body.status).toBe(404);
+  });
+
+  it('stops every service cleanly on SIGTERM', async () => {
+    const results = await platform.stop();
+    expect(results).toHaveLength(8);
+    expect(results.filter((r) => r.code !== 0)).toEqual([]);
+  }, 60_000);
+});

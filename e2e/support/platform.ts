@@ -1,0 +1,32 @@
+import { createWriteStream, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { startPlatform as start } from '../../scripts/platform.cjs';
+import { ROOT } from './isolated-env';
+
+export type Platform = Awaited<ReturnType<typeof start>>;
+
+/** Starts the platform for a suite, its logs in .jest-results/<suite>.log instead of the console. */
+export function startPlatform(suite: string, options: Omit<Parameters<typeof start>[0] & object, 'log'>): Promise<Platform> {
+  const dir = join(ROOT, '.jest-results');
+  mkdirSync(dir, { recursive: true });
+  const log = createWriteStream(join(dir, `${suite}.log`), { flags: 'a' });
+  return start({ ...options, log: (service, line) => log.write(`${service.padEnd(12)}| ${line}\n`) });
+}
+
+export async function getJson<T = unknown>(url: string, init?: RequestInit): Promise<{ status: number; body: T; headers: Headers }> {
+  const res = await fetch(url, { ...init, signal: AbortSignal.timeout(10_000) });
+  const text = await res.text();
+  return { status: res.status, body: (text ? JSON.parse(text) : undefined) as T, headers: res.headers };
+}
+
+/** Polls until fn returns a value that passes the check, or fails after timeoutMs. */
+export async function eventually<T>(fn: () => Promise<T>, check: (value: T) => boolean, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: T | undefined;
+  while (Date.now() < deadline) {
+    last = await fn();
+    if (check(last)) return last;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`condition not met in ${timeoutMs} ms; last value: ${JSON.stringify(last)}`);
+}

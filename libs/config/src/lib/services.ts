@@ -1,0 +1,120 @@
+import { z } from 'zod';
+import { booleanFlag, grpcAddress, logLevel, port, url } from './fields';
+import { loadConfig, type Env } from './load-config';
+import { secret } from './secret';
+
+export type Dependency = 'postgres' | 'redis' | 'nats';
+
+export interface ServiceSpec {
+  readonly httpPort: number;
+  /** undefined for the gateway, which serves REST only */
+  readonly grpcPort?: number;
+  readonly dependencies: readonly Dependency[];
+}
+
+/** Every service, its default ports and the servers it cannot work without. */
+export const SERVICES = {
+  gateway: { httpPort: 8080, dependencies: ['postgres', 'redis', 'nats'] },
+  scheduler: { httpPort: 8081, grpcPort: 50051, dependencies: ['postgres', 'redis', 'nats'] },
+  scraper: { httpPort: 8082, grpcPort: 50052, dependencies: ['postgres', 'redis', 'nats'] },
+  cache: { httpPort: 8083, grpcPort: 50053, dependencies: ['redis', 'nats'] },
+  orchestrator: { httpPort: 8084, grpcPort: 50054, dependencies: ['postgres', 'redis', 'nats'] },
+  ingest: { httpPort: 8085, grpcPort: 50055, dependencies: ['postgres', 'nats'] },
+  'data-quality': { httpPort: 8086, grpcPort: 50056, dependencies: ['postgres', 'nats'] },
+  transform: { httpPort: 8087, grpcPort: 50057, dependencies: ['postgres', 'nats'] },
+} as const satisfies Record<string, ServiceSpec>;
+
+export type ServiceName = keyof typeof SERVICES;
+export type GrpcServiceName = Exclude<ServiceName, 'gateway'>;
+export const SERVICE_NAMES = Object.keys(SERVICES) as ServiceName[];
+export const GRPC_SERVICE_NAMES = SERVICE_NAMES.filter((n): n is GrpcServiceName => n !== 'gateway');
+
+/** `data-quality` → `DATA_QUALITY` */
+export const envPrefix = (name: ServiceName) => name.toUpperCase().replace(/-/g, '_');
+
+const baseSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('production'),
+  LOG_LEVEL: logLevel(),
+  HTTP_HOST: z.string().min(1).default('127.0.0.1'),
+  SLUICE_INTERNAL_TOKEN: secret(),
+  SLUICE_NATS_NAMESPACE: z
+    .string()
+    .regex(/^[a-z][a-z0-9]{0,15}$/, { message: 'must be 1-16 lowercase letters or digits, starting with a letter' })
+    .optional(),
+  SLUICE_REDIS_PREFIX: z.string().regex(/^[a-z][a-z0-9:_-]{0,31}$/).default('sluice'),
+  SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(600_000).default(10_000),
+  READINESS_TIMEOUT_MS: z.coerce.number().int().min(50).max(30_000).default(1_500),
+  OTEL_EXPORTER_OTLP_ENDPOINT: url(['http:', 'https:']).optional(),
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: url(['http:', 'https:']).optional(),
+  OTEL_SDK_DISABLED: booleanFlag(false),
+});
+
+const dependencySchemas = {
+  postgres: z.object({ DATABASE_URL: url(['postgres:', 'postgresql:']) }),
+  redis: z.object({ REDIS_URL: url(['redis:', 'rediss:']) }),
+  nats: z.object({ NATS_URL: url(['nats:', 'tls:']) }),
+};
+
+const upstreamSchema = z.object(
+  Object.fromEntries(
+    GRPC_SERVICE_NAMES.map((n) => [`${envPrefix(n)}_GRPC_ADDR`, grpcAddress(`127.0.0.1:${SERVICES[n].grpcPort}`)]),
+  ),
+);
+
+function schemaFor(name: ServiceName): z.ZodObject {
+  const spec: ServiceSpec = SERVICES[name];
+  const shape: z.ZodRawShape = { ...baseSchema.shape, HTTP_PORT: port(spec.httpPort) };
+  if (spec.grpcPort) Object.assign(shape, { GRPC_HOST: z.string().min(1).default('127.0.0.1'), GRPC_PORT: port(spec.grpcPort) });
+  for (const dep of spec.dependencies) Object.assign(shape, dependencySchemas[dep].shape);
+  if (name === 'gateway') Object.assign(shape, upstreamSchema.shape);
+  return z.object(shape);
+}
+
+export interface ServiceConfig {
+  readonly service: ServiceName;
+  readonly nodeEnv: 'development' | 'production' | 'test';
+  readonly logLevel: string;
+  readonly http: { readonly host: string; readonly port: number };
+  readonly grpc?: { readonly host: string; readonly port: number };
+  readonly internalToken: string;
+  readonly natsNamespace?: string;
+  readonly redisPrefix: string;
+  readonly shutdownGraceMs: number;
+  readonly readinessTimeoutMs: number;
+  readonly telemetry: { readonly enabled: boolean; readonly exportTraces: boolean };
+  readonly dependencies: readonly Dependency[];
+  readonly databaseUrl?: string;
+  readonly redisUrl?: string;
+  readonly natsUrl?: string;
+  /** gateway only: host:port of each service's gRPC server */
+  readonly upstreams: Readonly<Partial<Record<GrpcServiceName, string>>>;
+}
+
+/** Reads and validates one service's configuration; throws ConfigError naming every bad variable. */
+export function loadServiceConfig(name: ServiceName, env: Env = process.env): ServiceConfig {
+  const raw = loadConfig(schemaFor(name), env) as Record<string, unknown>;
+  const str = (key: string) => raw[key] as string | undefined;
+  const upstreams: Partial<Record<GrpcServiceName, string>> = {};
+  if (name === 'gateway') for (const n of GRPC_SERVICE_NAMES) upstreams[n] = str(`${envPrefix(n)}_GRPC_ADDR`);
+  return {
+    service: name,
+    nodeEnv: raw.NODE_ENV as ServiceConfig['nodeEnv'],
+    logLevel: raw.LOG_LEVEL as string,
+    http: { host: raw.HTTP_HOST as string, port: raw.HTTP_PORT as number },
+    grpc: raw.GRPC_PORT ? { host: raw.GRPC_HOST as string, port: raw.GRPC_PORT as number } : undefined,
+    internalToken: raw.SLUICE_INTERNAL_TOKEN as string,
+    natsNamespace: str('SLUICE_NATS_NAMESPACE'),
+    redisPrefix: raw.SLUICE_REDIS_PREFIX as string,
+    shutdownGraceMs: raw.SHUTDOWN_GRACE_MS as number,
+    readinessTimeoutMs: raw.READINESS_TIMEOUT_MS as number,
+    telemetry: {
+      enabled: !(raw.OTEL_SDK_DISABLED as boolean),
+      exportTraces: Boolean(str('OTEL_EXPORTER_OTLP_ENDPOINT') ?? str('OTEL_EXPORTER_OTLP_TRACES_ENDPOINT')),
+    },
+    dependencies: SERVICES[name].dependencies,
+    databaseUrl: str('DATABASE_URL'),
+    redisUrl: str('REDIS_URL'),
+    natsUrl: str('NATS_URL'),
+    upstreams,
+  };
+}

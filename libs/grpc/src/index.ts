@@ -1,0 +1,12 @@
+export { GRPC_LOADER_OPTIONS, GRPC_MAX_MESSAGE_BYTES } from './lib/loader-options';
+export { readCallContext, callMetadata } from './lib/call-context';
+export type { CallContext } from './lib/call-context';
+export { InternalAuthGuard } from './lib/internal-auth.guard';
+export { RpcExceptionFilter, GRPC_STATUS_BY_CODE } from './lib/rpc-exception.filter';
+export { grpcServerOptions, grpcClientOptions } from './lib/grpc-server-options';
+export type { GrpcServerSettings } from './lib/grpc-server-options';
+export { ServiceInfoModule } from './lib/service-info.controller';
+export type { ServiceIdentity } from './lib/service-info.controller';
+export { checkGrpcHealth } from './lib/grpc-health-client';
+export type { ServingStatus } from './lib/grpc-health-client';
+export { fromGrpcError, callUpstream } from './lib/grpc-errors';

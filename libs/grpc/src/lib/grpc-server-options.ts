@@ -1,0 +1,52 @@
+import type { Server } from '@grpc/grpc-js';
+import type { PackageDefinition } from '@grpc/proto-loader';
+import { ReflectionService } from '@grpc/reflection';
+import { Transport, type GrpcOptions } from '@nestjs/microservices';
+import { META_SERVICE, PROTO_ROOT, type GrpcServiceContract } from '@sluice/contracts';
+import { GRPC_LOADER_OPTIONS, GRPC_MAX_MESSAGE_BYTES } from './loader-options';
+
+export interface GrpcServerSettings {
+  readonly contract: GrpcServiceContract;
+  readonly host: string;
+  readonly port: number;
+  /** Adds what Nest does not serve itself, e.g. grpc.health.v1 (see GrpcHealth). */
+  readonly attach?: (server: Server) => void;
+}
+
+/**
+ * Nest microservice options for a Sluice gRPC server: the service's own package plus
+ * sluice.meta.v1, server reflection (so grpcurl works), and whatever `attach` adds.
+ */
+export function grpcServerOptions(settings: GrpcServerSettings): GrpcOptions & { transport: Transport.GRPC } {
+  return {
+    transport: Transport.GRPC,
+    options: {
+      url: `${settings.host}:${settings.port}`,
+      package: [settings.contract.package, META_SERVICE.package],
+      protoPath: [settings.contract.protoPath, META_SERVICE.protoPath],
+      loader: { ...GRPC_LOADER_OPTIONS, includeDirs: [PROTO_ROOT] },
+      maxReceiveMessageLength: GRPC_MAX_MESSAGE_BYTES,
+      maxSendMessageLength: GRPC_MAX_MESSAGE_BYTES,
+      gracefulShutdown: true,
+      onLoadPackageDefinition: (pkg: PackageDefinition, server: Server) => {
+        new ReflectionService(pkg).addToServer(server);
+        settings.attach?.(server);
+      },
+    },
+  };
+}
+
+/** Nest client options for calling a Sluice gRPC service at `address`. */
+export function grpcClientOptions(contract: GrpcServiceContract, address: string): GrpcOptions & { transport: Transport.GRPC } {
+  return {
+    transport: Transport.GRPC,
+    options: {
+      url: address,
+      package: contract.package,
+      protoPath: contract.protoPath,
+      loader: { ...GRPC_LOADER_OPTIONS, includeDirs: [PROTO_ROOT] },
+      maxReceiveMessageLength: GRPC_MAX_MESSAGE_BYTES,
+      maxSendMessageLength: GRPC_MAX_MESSAGE_BYTES,
+    },
+  };
+}

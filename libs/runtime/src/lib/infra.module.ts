@@ -1,0 +1,77 @@
+import { Inject, Injectable, Module, type DynamicModule, type OnApplicationShutdown, type Provider } from '@nestjs/common';
+import type { ServiceConfig } from '@sluice/config';
+import { createPrismaClient, type PrismaClient } from '@sluice/database';
+import { natsCheck, postgresCheck, redisCheck, type Readiness } from '@sluice/health';
+import { connectNats, ensureStreams, productionTopology, type NatsConnection } from '@sluice/messaging';
+import type { Redis } from 'ioredis';
+import { createRedisClient } from './redis-connection';
+import { NATS, PRISMA, REDIS, TOPOLOGY } from './tokens';
+
+/** Closes every connection the infra module opened, after servers stopped taking requests. */
+@Injectable()
+class InfraCloser implements OnApplicationShutdown {
+  constructor(@Inject('SLUICE_INFRA_CLOSERS') private readonly closers: (() => Promise<unknown>)[]) {}
+
+  async onApplicationShutdown(): Promise<void> {
+    await Promise.allSettled(this.closers.map((close) => close()));
+  }
+}
+
+/**
+ * The connections a service's configuration asks for (PostgreSQL, Redis, NATS), each with a
+ * readiness check, injectable as PRISMA, REDIS, NATS (and the JetStream TOPOLOGY), closed on shutdown.
+ */
+@Module({})
+export class InfraModule {
+  static forRoot(config: ServiceConfig, readiness: Readiness): DynamicModule {
+    const closers: (() => Promise<unknown>)[] = [];
+    const providers: Provider[] = [{ provide: 'SLUICE_INFRA_CLOSERS', useValue: closers }, InfraCloser];
+    const exported: symbol[] = [];
+
+    if (config.redisUrl) {
+      const url = config.redisUrl;
+      providers.push({
+        provide: REDIS,
+        useFactory: (): Redis => {
+          const redis = createRedisClient(url, `sluice-${config.service}`);
+          readiness.add(redisCheck(redis));
+          closers.push(() => redis.quit().catch(() => redis.disconnect()));
+          return redis;
+        },
+      });
+      exported.push(REDIS);
+    }
+    if (config.databaseUrl) {
+      const url = config.databaseUrl;
+      providers.push({
+        provide: PRISMA,
+        useFactory: (): PrismaClient => {
+          const prisma = createPrismaClient(url);
+          readiness.add(postgresCheck(() => prisma.$queryRaw`SELECT 1`));
+          closers.push(() => prisma.$disconnect());
+          return prisma;
+        },
+      });
+      exported.push(PRISMA);
+    }
+    if (config.natsUrl) {
+      const url = config.natsUrl;
+      const topology = productionTopology(config.natsNamespace);
+      providers.push(
+        { provide: TOPOLOGY, useValue: topology },
+        {
+          provide: NATS,
+          useFactory: async (): Promise<NatsConnection> => {
+            const nc = await connectNats({ url, name: `sluice-${config.service}` });
+            await ensureStreams(nc, topology);
+            readiness.add(natsCheck(nc));
+            closers.push(() => nc.drain());
+            return nc;
+          },
+        },
+      );
+      exported.push(NATS, TOPOLOGY);
+    }
+    return { module: InfraModule, global: true, providers, exports: exported };
+  }
+}

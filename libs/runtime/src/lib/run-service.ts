@@ -1,0 +1,126 @@
+import { Module, type DynamicModule, type INestApplication, type Type } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { readServiceVersion, type ServiceConfig } from '@sluice/config';
+import type { GrpcServiceContract } from '@sluice/contracts';
+import { GrpcHealth, HealthModule, Readiness } from '@sluice/health';
+import { InternalAuthGuard, RpcExceptionFilter, ServiceInfoModule, grpcServerOptions } from '@sluice/grpc';
+import { createLogger, createMetricsRegistry, MetricsModule, PinoNestLogger, type Telemetry } from '@sluice/telemetry';
+import { InfraModule } from './infra.module';
+import { installProblemDetails } from './problem-details.filter';
+import { SERVICE_CONFIG } from './tokens';
+
+export interface ServiceDefinition {
+  readonly config: ServiceConfig;
+  readonly telemetry: Telemetry;
+  /** The app's own module: its controllers, gRPC handlers, consumers. */
+  readonly module: Type | DynamicModule;
+  /** The gRPC service this app serves, if any. */
+  readonly grpc?: GrpcServiceContract;
+  /** REST body limit in bytes (default 1 MiB). */
+  readonly bodyLimit?: number;
+}
+
+const READINESS_INTERVAL_MS = 2_000;
+
+/**
+ * Starts one Sluice service: Nest on Fastify with /health/* and /metrics, its dependencies
+ * (PostgreSQL, Redis, NATS as configured) with readiness checks, the gRPC server (health,
+ * reflection, internal auth), and graceful shutdown on SIGTERM/SIGINT: readiness goes false,
+ * consumers stop and hand back work, servers close, then the process exits.
+ */
+export async function runService(definition: ServiceDefinition): Promise<INestApplication> {
+  const { config } = definition;
+  const logger = createLogger(config.service, config.logLevel);
+  const readiness = new Readiness(config.readinessTimeoutMs);
+  const registry = createMetricsRegistry(config.service);
+  const version = readServiceVersion();
+
+  @Module({
+    imports: [
+      HealthModule.forRoot(readiness),
+      MetricsModule.forRoot(registry),
+      InfraModule.forRoot(config, readiness),
+      ...(definition.grpc ? [ServiceInfoModule.forRoot({ service: config.service, version, startedAt: new Date() })] : []),
+      definition.module,
+    ],
+    providers: [{ provide: SERVICE_CONFIG, useValue: config }],
+    exports: [SERVICE_CONFIG],
+  })
+  class ServiceRootModule {}
+
+  const app = await NestFactory.create<NestFastifyApplication>(
+    ServiceRootModule,
+    new FastifyAdapter({ bodyLimit: definition.bodyLimit ?? 1024 * 1024, return503OnClosing: true }),
+    { logger: new PinoNestLogger(logger), bufferLogs: true },
+  );
+
+  installProblemDetails(app);
+
+  let grpcHealth: GrpcHealth | undefined;
+  if (definition.grpc && config.grpc) {
+    const health = new GrpcHealth(readiness, [`${definition.grpc.package}.${definition.grpc.service}`]);
+    grpcHealth = health;
+    const microservice = app.connectMicroservice(
+      grpcServerOptions({ contract: definition.grpc, ...config.grpc, attach: (server) => health.addToServer(server) }),
+      { inheritAppConfig: false },
+    );
+    microservice.useGlobalGuards(new InternalAuthGuard(config.internalToken));
+    microservice.useGlobalFilters(new RpcExceptionFilter());
+    await app.startAllMicroservices();
+  }
+  await app.listen(config.http.port, config.http.host);
+
+  readiness.onChange((report) =>
+    logger.info({ ready: report.ready, checks: report.checks }, report.ready ? 'ready' : 'not ready'),
+  );
+  readiness.watch(READINESS_INTERVAL_MS);
+  readiness.markStarted();
+  logger.info({ http: config.http, grpc: config.grpc, version }, `${config.service} started`);
+
+  installShutdown(app, { readiness, grpcHealth, telemetry: definition.telemetry, graceMs: config.shutdownGraceMs, logger });
+  return app;
+}
+
+/** For main.ts: a service that cannot start says why and exits non-zero. */
+export function exitOnStartFailure(error: unknown): never {
+  process.stderr.write(`sluice: start-up failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(1);
+}
+
+interface ShutdownParts {
+  readiness: Readiness;
+  grpcHealth?: GrpcHealth;
+  telemetry: Telemetry;
+  graceMs: number;
+  logger: ReturnType<typeof createLogger>;
+}
+
+function installShutdown(app: INestApplication, parts: ShutdownParts): void {
+  let closing = false;
+  const shutdown = async (signal: NodeJS.Signals) => {
+    if (closing) return;
+    closing = true;
+    parts.logger.info({ signal }, 'shutting down: no new work, finishing or handing back what is in flight');
+    parts.readiness.markShuttingDown();
+    parts.grpcHealth?.close();
+    const deadline = setTimeout(() => {
+      parts.logger.error({ graceMs: parts.graceMs }, 'shutdown took longer than the grace period; exiting');
+      process.exit(1);
+    }, parts.graceMs + 2_000);
+    deadline.unref();
+    let code = 0;
+    try {
+      parts.readiness.stop();
+      await app.close();
+    } catch (error) {
+      code = 1;
+      parts.logger.error({ err: error }, 'error during shutdown');
+    }
+    await parts.telemetry.shutdown().catch(() => undefined);
+    parts.logger.info('stopped');
+    process.exit(code);
+  };
+  process.once('SIGTERM', (s) => void shutdown(s));
+  process.once('SIGINT', (s) => void shutdown(s));
+}

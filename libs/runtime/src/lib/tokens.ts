@@ -1,0 +1,6 @@
+/** Injection tokens for what every service may need. */
+export const SERVICE_CONFIG = Symbol('SERVICE_CONFIG');
+export const REDIS = Symbol('REDIS');
+export const NATS = Symbol('NATS');
+export const TOPOLOGY = Symbol('TOPOLOGY');
+export const PRISMA = Symbol('PRISMA');

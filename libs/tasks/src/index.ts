@@ -1,0 +1,6 @@
+export { TASK_STATUSES, applyTaskEvent, canTransition, isTerminal, statesLeadingTo } from './lib/task-state';
+export type { TaskState } from './lib/task-state';
+export { TaskRepository } from './lib/task.repository';
+export type { TaskRow } from './lib/task.repository';
+export { TaskService } from './lib/task.service';
+export type { JobPublisher, Caller } from './lib/task.service';
