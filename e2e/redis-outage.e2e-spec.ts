@@ -6,6 +6,8 @@ import { freePort, TestRedisServer } from './support/redis-server';
 // cache and scheduler need Redis; ingest does not and must stay ready throughout.
 const NEEDS_REDIS = ['cache', 'scheduler'];
 
+jest.setTimeout(60_000);
+
 describe('a Redis outage', () => {
   let isolated: IsolatedEnv;
   let platform: Platform;

@@ -27,6 +27,8 @@ const base = {
   HTTP_PORT: '1', // never reached: configuration is checked first
 };
 
+jest.setTimeout(60_000);
+
 describe('start-up configuration', () => {
   it.each(SERVICES)('%s refuses to start without the internal token, naming it', async (name) => {
     const { code, stderr } = await startService(name, base);

@@ -2,7 +2,8 @@ export { GRPC_LOADER_OPTIONS, GRPC_MAX_MESSAGE_BYTES } from './lib/loader-option
 export { readCallContext, callMetadata } from './lib/call-context';
 export type { CallContext } from './lib/call-context';
 export { InternalAuthGuard } from './lib/internal-auth.guard';
-export { RpcExceptionFilter, GRPC_STATUS_BY_CODE } from './lib/rpc-exception.filter';
+export { RpcExceptionFilter, GRPC_STATUS_BY_CODE, toGrpcStatusError } from './lib/rpc-exception.filter';
+export type { GrpcStatusError } from './lib/rpc-exception.filter';
 export { grpcServerOptions, grpcClientOptions } from './lib/grpc-server-options';
 export type { GrpcServerSettings } from './lib/grpc-server-options';
 export { ServiceInfoModule } from './lib/service-info.controller';

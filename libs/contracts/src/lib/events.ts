@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { TASK_EVENT_TYPES } from './subjects';
+import { STEP_EVENT_TYPES, TASK_EVENT_TYPES } from './subjects';
 
 /** The message on `jobs.scrape`: which task to run. The task row holds the job body. */
 export const ScrapeJobMessage = z.strictObject({
@@ -19,3 +19,24 @@ export const TaskEventMessage = z.strictObject({
   error: z.string().max(2000).optional(),
 });
 export type TaskEventMessage = z.infer<typeof TaskEventMessage>;
+
+/** The message on `jobs.pipeline.<kind>`: one step of one run. */
+export const PipelineStepJobMessage = z.strictObject({
+  runId: z.uuid(),
+  stepId: z.string().regex(/^[a-z][a-z0-9_]{0,62}$/),
+  tenantId: z.uuid(),
+});
+export type PipelineStepJobMessage = z.infer<typeof PipelineStepJobMessage>;
+
+/** The message on `events.step.<run>.<step>.<type>`, published by the worker that ran the step. */
+export const StepEventMessage = z.strictObject({
+  runId: z.uuid(),
+  stepId: z.string(),
+  tenantId: z.uuid(),
+  type: z.enum(STEP_EVENT_TYPES),
+  at: z.iso.datetime(),
+  rowsIn: z.int().nonnegative().optional(),
+  rowsOut: z.int().nonnegative().optional(),
+  error: z.string().max(2000).optional(),
+});
+export type StepEventMessage = z.infer<typeof StepEventMessage>;

@@ -1,11 +1,19 @@
 /** JetStream subjects, in one place. Streams are provisioned by @sluice/messaging. */
 export const SUBJECTS = {
   scrapeJob: 'jobs.scrape',
-  pipelineJob: (kind: 'ingest' | 'dq' | 'transform') => `jobs.pipeline.${kind}`,
+  pipelineJob: (kind: PipelineStepKind) => `jobs.pipeline.${kind}`,
   taskEvent: (taskId: string, event: TaskEventType) => `events.task.${taskId}.${event}`,
   allTaskEvents: 'events.task.>',
+  stepEvent: (runId: string, stepId: string, event: StepEventType) => `events.step.${runId}.${stepId}.${event}`,
+  allStepEvents: 'events.step.>',
   cacheInvalidated: 'events.cache.invalidated',
 } as const;
 
 export const TASK_EVENT_TYPES = ['started', 'progress', 'succeeded', 'failed'] as const;
 export type TaskEventType = (typeof TASK_EVENT_TYPES)[number];
+
+export const PIPELINE_STEP_KINDS = ['ingest', 'dq', 'transform'] as const;
+export type PipelineStepKind = (typeof PIPELINE_STEP_KINDS)[number];
+
+export const STEP_EVENT_TYPES = ['started', 'succeeded', 'failed'] as const;
+export type StepEventType = (typeof STEP_EVENT_TYPES)[number];

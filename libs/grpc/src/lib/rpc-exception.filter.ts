@@ -15,22 +15,33 @@ export const GRPC_STATUS_BY_CODE: Readonly<Record<ErrorCode, GrpcStatus>> = {
   PERMISSION_DENIED: GrpcStatus.PERMISSION_DENIED,
 };
 
+export interface GrpcStatusError {
+  code: GrpcStatus;
+  message: string;
+  details?: string;
+}
+
 /**
- * Maps errors thrown by gRPC handlers to status codes, once. Typed Sluice errors keep their
- * message and field violations (JSON in the status details);
- * anything else is INTERNAL with a generic message, logged here and nowhere else.
+ * An error thrown by a gRPC handler as the status the client sees. Typed Sluice errors keep their
+ * message and field violations (JSON in the status details); anything else is INTERNAL with a
+ * generic message, logged here and nowhere else.
  */
+export function toGrpcStatusError(exception: unknown, logger: Pick<Logger, 'error'>): GrpcStatusError | object {
+  if (exception instanceof RpcException) return exception.getError() as object;
+  if (exception instanceof SluiceError) {
+    const details = exception.violations.length ? JSON.stringify({ violations: exception.violations }) : exception.message;
+    return { code: GRPC_STATUS_BY_CODE[exception.code], message: exception.message, details };
+  }
+  logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
+  return { code: GrpcStatus.INTERNAL, message: 'internal error' };
+}
+
+/** Applies toGrpcStatusError to every error of a gRPC handler. */
 @Catch()
 export class RpcExceptionFilter implements ExceptionFilter {
   private readonly logger = new Logger('grpc');
 
   catch(exception: unknown): Observable<never> {
-    if (exception instanceof RpcException) return throwError(() => exception.getError());
-    if (exception instanceof SluiceError) {
-      const details = exception.violations.length ? JSON.stringify({ violations: exception.violations }) : exception.message;
-      return throwError(() => ({ code: GRPC_STATUS_BY_CODE[exception.code], message: exception.message, details }));
-    }
-    this.logger.error(exception instanceof Error ? exception.stack : String(exception));
-    return throwError(() => ({ code: GrpcStatus.INTERNAL, message: 'internal error' }));
+    return throwError(() => toGrpcStatusError(exception, this.logger));
   }
 }

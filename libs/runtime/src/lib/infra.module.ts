@@ -2,10 +2,13 @@ import { Inject, Injectable, Module, type DynamicModule, type OnApplicationShutd
 import type { ServiceConfig } from '@sluice/config';
 import { createPrismaClient, type PrismaClient } from '@sluice/database';
 import { natsCheck, postgresCheck, redisCheck, type Readiness } from '@sluice/health';
-import { connectNats, ensureStreams, productionTopology, type NatsConnection } from '@sluice/messaging';
+import { closeNats, connectNats, ensureStreams, JetStreamPublisher, productionTopology, type NatsConnection } from '@sluice/messaging';
+import type { Registry } from 'prom-client';
+import { METRICS_REGISTRY, type Logger } from '@sluice/telemetry';
+import { EventPublisher } from './event-publisher';
 import type { Redis } from 'ioredis';
 import { createRedisClient } from './redis-connection';
-import { NATS, PRISMA, REDIS, TOPOLOGY } from './tokens';
+import { LOGGER, NATS, PRISMA, PUBLISHER, REDIS, SERVICE_CONFIG, TOPOLOGY } from './tokens';
 
 /** Closes every connection the infra module opened, after servers stopped taking requests. */
 @Injectable()
@@ -18,15 +21,20 @@ class InfraCloser implements OnApplicationShutdown {
 }
 
 /**
- * The connections a service's configuration asks for (PostgreSQL, Redis, NATS), each with a
+ * The service's configuration and logger (SERVICE_CONFIG, LOGGER), and the connections it asks for (PostgreSQL, Redis, NATS), each with a
  * readiness check, injectable as PRISMA, REDIS, NATS (and the JetStream TOPOLOGY), closed on shutdown.
  */
 @Module({})
 export class InfraModule {
-  static forRoot(config: ServiceConfig, readiness: Readiness): DynamicModule {
+  static forRoot(config: ServiceConfig, readiness: Readiness, logger: Logger): DynamicModule {
     const closers: (() => Promise<unknown>)[] = [];
-    const providers: Provider[] = [{ provide: 'SLUICE_INFRA_CLOSERS', useValue: closers }, InfraCloser];
-    const exported: symbol[] = [];
+    const providers: Provider[] = [
+      { provide: 'SLUICE_INFRA_CLOSERS', useValue: closers },
+      InfraCloser,
+      { provide: SERVICE_CONFIG, useValue: config },
+      { provide: LOGGER, useValue: logger },
+    ];
+    const exported: symbol[] = [SERVICE_CONFIG, LOGGER];
 
     if (config.redisUrl) {
       const url = config.redisUrl;
@@ -65,12 +73,17 @@ export class InfraModule {
             const nc = await connectNats({ url, name: `sluice-${config.service}` });
             await ensureStreams(nc, topology);
             readiness.add(natsCheck(nc));
-            closers.push(() => nc.drain());
+            closers.push(() => closeNats(nc));
             return nc;
           },
         },
       );
-      exported.push(NATS, TOPOLOGY);
+      providers.push({
+        provide: PUBLISHER,
+        inject: [NATS, METRICS_REGISTRY],
+        useFactory: (nc: NatsConnection, registry: Registry) => new EventPublisher(new JetStreamPublisher(nc, { registry }), topology),
+      });
+      exported.push(NATS, TOPOLOGY, PUBLISHER);
     }
     return { module: InfraModule, global: true, providers, exports: exported };
   }

@@ -4,11 +4,10 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { readServiceVersion, type ServiceConfig } from '@sluice/config';
 import type { GrpcServiceContract } from '@sluice/contracts';
 import { GrpcHealth, HealthModule, Readiness } from '@sluice/health';
-import { InternalAuthGuard, RpcExceptionFilter, ServiceInfoModule, grpcServerOptions } from '@sluice/grpc';
+import { InternalAuthGuard, ServiceInfoModule, grpcServerOptions } from '@sluice/grpc';
 import { createLogger, createMetricsRegistry, MetricsModule, PinoNestLogger, type Telemetry } from '@sluice/telemetry';
 import { InfraModule } from './infra.module';
-import { installProblemDetails } from './problem-details.filter';
-import { SERVICE_CONFIG } from './tokens';
+import { TransportExceptionFilter } from './transport-exception.filter';
 
 export interface ServiceDefinition {
   readonly config: ServiceConfig;
@@ -40,12 +39,10 @@ export async function runService(definition: ServiceDefinition): Promise<INestAp
     imports: [
       HealthModule.forRoot(readiness),
       MetricsModule.forRoot(registry),
-      InfraModule.forRoot(config, readiness),
+      InfraModule.forRoot(config, readiness, logger),
       ...(definition.grpc ? [ServiceInfoModule.forRoot({ service: config.service, version, startedAt: new Date() })] : []),
       definition.module,
     ],
-    providers: [{ provide: SERVICE_CONFIG, useValue: config }],
-    exports: [SERVICE_CONFIG],
   })
   class ServiceRootModule {}
 
@@ -55,18 +52,17 @@ export async function runService(definition: ServiceDefinition): Promise<INestAp
     { logger: new PinoNestLogger(logger), bufferLogs: true },
   );
 
-  installProblemDetails(app);
+  app.useGlobalFilters(new TransportExceptionFilter());
+  app.useGlobalGuards(new InternalAuthGuard(config.internalToken));
 
   let grpcHealth: GrpcHealth | undefined;
   if (definition.grpc && config.grpc) {
     const health = new GrpcHealth(readiness, [`${definition.grpc.package}.${definition.grpc.service}`]);
     grpcHealth = health;
-    const microservice = app.connectMicroservice(
+    app.connectMicroservice(
       grpcServerOptions({ contract: definition.grpc, ...config.grpc, attach: (server) => health.addToServer(server) }),
-      { inheritAppConfig: false },
+      { inheritAppConfig: true },
     );
-    microservice.useGlobalGuards(new InternalAuthGuard(config.internalToken));
-    microservice.useGlobalFilters(new RpcExceptionFilter());
     await app.startAllMicroservices();
   }
   await app.listen(config.http.port, config.http.host);

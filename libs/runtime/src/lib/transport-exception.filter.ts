@@ -1,5 +1,7 @@
-import { ArgumentsHost, Catch, HttpException, Logger, type ExceptionFilter, type INestApplication } from '@nestjs/common';
+import { ArgumentsHost, Catch, HttpException, Logger, type ExceptionFilter } from '@nestjs/common';
 import { SluiceError, type ErrorCode, type FieldViolation } from '@sluice/contracts';
+import { toGrpcStatusError } from '@sluice/grpc';
+import { throwError, type Observable } from 'rxjs';
 
 /** RFC 9457 problem details; the only error body any Sluice HTTP endpoint sends. */
 export interface ProblemDetails {
@@ -79,18 +81,17 @@ interface ReplyLike {
 const sendProblem = (reply: ReplyLike, body: ProblemDetails) =>
   reply.status(body.status).header('Content-Type', 'application/problem+json').send(JSON.stringify(body));
 
+/**
+ * The one place errors leave a service: problem details on HTTP (including what Fastify rejects
+ * before a handler runs), a gRPC status on gRPC.
+ */
 @Catch()
-export class ProblemDetailsFilter implements ExceptionFilter {
-  private readonly logger = new Logger('http');
+export class TransportExceptionFilter implements ExceptionFilter {
+  private readonly httpLogger = new Logger('http');
+  private readonly grpcLogger = new Logger('grpc');
 
-  catch(exception: unknown, host: ArgumentsHost): void {
-    if (host.getType() !== 'http') throw exception;
-    const body = toProblem(exception, this.logger);
-    sendProblem(host.switchToHttp().getResponse<ReplyLike>(), body);
+  catch(exception: unknown, host: ArgumentsHost): Observable<never> | void {
+    if (host.getType() === 'rpc') return throwError(() => toGrpcStatusError(exception, this.grpcLogger));
+    sendProblem(host.switchToHttp().getResponse<ReplyLike>(), toProblem(exception, this.httpLogger));
   }
-}
-
-/** Problem details for every HTTP error, including what Fastify rejects before a handler runs. */
-export function installProblemDetails(app: INestApplication): void {
-  app.useGlobalFilters(new ProblemDetailsFilter());
 }

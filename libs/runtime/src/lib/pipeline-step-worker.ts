@@ -1,0 +1,59 @@
+import { Inject } from '@nestjs/common';
+import {
+  PipelineStepJobMessage,
+  SluiceError,
+  SUBJECTS,
+  type PipelineStepKind,
+  type StepEventMessage,
+  type StepEventType,
+} from '@sluice/contracts';
+import type { MessageContext } from '@sluice/messaging';
+import { EventPublisher } from './event-publisher';
+import { JetStreamWorker, type WorkerDefinition } from './jetstream-worker';
+import { PUBLISHER } from './tokens';
+
+export interface StepOutcome {
+  readonly rowsIn: number;
+  readonly rowsOut: number;
+}
+
+/** A step that cannot succeed however often it is retried (bad input, missing feature). */
+export class PermanentStepError extends SluiceError {
+  constructor(message: string) {
+    super('FAILED_PRECONDITION', message);
+  }
+}
+
+/**
+ * Runs pipeline steps of one kind from `jobs.pipeline.<kind>` and reports them on
+ * `events.step.<run>.<step>.*`. A permanent failure is reported and acknowledged; any other error
+ * is rethrown so the message is redelivered with backoff.
+ */
+export abstract class PipelineStepWorker extends JetStreamWorker<PipelineStepJobMessage> {
+  @Inject(PUBLISHER) private readonly events!: EventPublisher;
+
+  protected abstract readonly kind: PipelineStepKind;
+  protected abstract runStep(job: PipelineStepJobMessage, ctx: MessageContext): Promise<StepOutcome>;
+
+  protected get definition(): WorkerDefinition<PipelineStepJobMessage> {
+    return { durable: `${this.kind}-worker`, stream: 'jobs', subject: SUBJECTS.pipelineJob(this.kind), schema: PipelineStepJobMessage };
+  }
+
+  protected async handle(job: PipelineStepJobMessage, ctx: MessageContext): Promise<void> {
+    await this.emit(job, 'started');
+    try {
+      const outcome = await this.runStep(job, ctx);
+      await this.emit(job, 'succeeded', outcome);
+    } catch (error) {
+      if (!(error instanceof PermanentStepError)) throw error;
+      await this.emit(job, 'failed', { error: error.message });
+    }
+  }
+
+  private emit(job: PipelineStepJobMessage, type: StepEventType, extra: Partial<StepEventMessage> = {}) {
+    const event: StepEventMessage = { ...job, type, at: new Date().toISOString(), ...extra };
+    return this.events.publish(SUBJECTS.stepEvent(job.runId, job.stepId, type), event, {
+      msgId: `${job.runId}:${job.stepId}:${type}`,
+    });
+  }
+}
