@@ -97,6 +97,17 @@ describe('Sluice as eight processes on real PostgreSQL, Redis and NATS', () => {
     expect(res.body.status).toBe(404);
   });
 
+  it('documents every route that exists in an OpenAPI document generated from the code', async () => {
+    const { status, body } = await getJson<{ openapi: string; paths: Record<string, Record<string, unknown>> }>(
+      `${platform.url('gateway')}/docs/openapi.json`,
+    );
+    expect(status).toBe(200);
+    expect(body.openapi).toMatch(/^3\./);
+    expect(Object.keys(body.paths['/v1/scrape-jobs'])).toEqual(['post']);
+    expect(Object.keys(body.paths['/v1/tasks/{id}'])).toEqual(['get']);
+    expect(Object.keys(body.paths['/v1/status'])).toEqual(['get']);
+  });
+
   it('stops every service cleanly on SIGTERM', async () => {
     const results = await platform.stop();
     expect(results).toHaveLength(8);

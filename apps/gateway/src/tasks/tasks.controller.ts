@@ -1,4 +1,6 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Post } from '@nestjs/common';
+import { ApiBody, ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { openApiSchema } from '../openapi';
 import type { ServiceConfig } from '@sluice/config';
 import { parseOrThrow, ScrapeJobRequest, schedulerV1 } from '@sluice/contracts';
 import { callMetadata, callUpstream } from '@sluice/grpc';
@@ -10,6 +12,7 @@ import { toTaskView } from './task-view';
 
 const TaskId = z.uuid({ error: 'must be a UUID' });
 
+@ApiTags('tasks')
 @Controller('v1')
 export class TasksController {
   private readonly scheduler: schedulerV1.SchedulerServiceClient;
@@ -23,6 +26,10 @@ export class TasksController {
 
   @Post('scrape-jobs')
   @HttpCode(202)
+  @ApiOperation({ summary: 'Start a crawl' })
+  @ApiBody({ schema: openApiSchema(ScrapeJobRequest) })
+  @ApiResponse({ status: 202, description: '{ taskId, status }' })
+  @ApiResponse({ status: 400, description: 'problem+json with every offending field in `errors`' })
   async createScrapeJob(@Body() body: unknown) {
     const job = parseOrThrow(ScrapeJobRequest, body);
     const { task } = await callUpstream(
@@ -33,6 +40,10 @@ export class TasksController {
   }
 
   @Get('tasks/:id')
+  @ApiOperation({ summary: 'A task and its progress' })
+  @ApiParam({ name: 'id', format: 'uuid' })
+  @ApiResponse({ status: 200, description: '{ id, kind, status, progress, createdBy, createdAt, startedAt?, finishedAt?, error? }' })
+  @ApiResponse({ status: 404, description: 'no such task for this tenant' })
   async getTask(@Param('id') id: string) {
     const taskId = parseOrThrow(TaskId, id, 'id');
     const { task } = await callUpstream(this.scheduler.getTask({ id: taskId }, callMetadata(this.config.internalToken, LOCAL_CALLER)));

@@ -18,6 +18,8 @@ export interface ServiceDefinition {
   readonly grpc?: GrpcServiceContract;
   /** REST body limit in bytes (default 1 MiB). */
   readonly bodyLimit?: number;
+  /** Last changes to the HTTP app before it listens (e.g. the gateway's OpenAPI document). */
+  readonly configureHttp?: (app: NestFastifyApplication) => void;
 }
 
 const READINESS_INTERVAL_MS = 2_000;
@@ -65,6 +67,7 @@ export async function runService(definition: ServiceDefinition): Promise<INestAp
     );
     await app.startAllMicroservices();
   }
+  definition.configureHttp?.(app);
   await app.listen(config.http.port, config.http.host);
 
   readiness.onChange((report) =>
