@@ -3,6 +3,7 @@
 # end-to-end tests. Leaves no process behind. `.ci/run` calls exactly this.
 source "$(dirname "$0")/lib/setup.sh"
 sluice_setup
+sluice_ensure_redis_binary
 
 results="$sluice_root/.jest-results"
 rm -rf "$results" && mkdir -p "$results"

@@ -69,6 +69,11 @@ sluice_ensure_nats() {
   sluice_wait_port "$host" "$port"
 }
 
+# The outage tests start and stop a redis-server of their own, whatever REDIS_URL points at.
+sluice_ensure_redis_binary() {
+  command -v redis-server >/dev/null || sluice_apt_install redis-server
+}
+
 sluice_ensure_infra() {
   sluice_ensure_postgres || return 1
   sluice_ensure_redis || return 1
