@@ -13,8 +13,11 @@ sluice_install() {
   want="$(sha256sum package-lock.json | cut -d' ' -f1)"
   [[ -f node_modules/.sluice-lock ]] && have="$(cat node_modules/.sluice-lock)"
   if [[ "$want" != "$have" ]]; then
-    sluice_step "installing dependencies (npm ci)"
-    npm ci --no-audit --no-fund --loglevel=error
+    sluice_step "installing dependencies"
+    # `npm install`, not `npm ci`: the lock file records only the platform packages (swc, buf, nx...)
+    # that the registry had for this platform, and `npm ci` refuses a lock without the others.
+    # With an unchanged package.json, `npm install` installs exactly the locked versions.
+    npm install --no-audit --no-fund --loglevel=error
     echo "$want" >node_modules/.sluice-lock
   fi
 }
