@@ -32,6 +32,35 @@ const getInfo = (client: InfoClient, token: string) =>
     client.getInfo({}, callMetadata(token), (error, reply) => (error ? reject(error) : resolve(reply!))),
   );
 
+type ReflectionStream = {
+  write(req: object): void;
+  end(): void;
+  on(event: 'data', cb: (r: { listServicesResponse?: { service: { name: string }[] } }) => void): void;
+  on(event: 'error', cb: (e: Error) => void): void;
+};
+
+/** Lists services the way grpcurl does: grpc.reflection.v1.ServerReflection. */
+function listServicesByReflection(): Promise<string[]> {
+  const protoPath = require.resolve('@grpc/reflection/build/proto/grpc/reflection/v1/reflection.proto');
+  const pkg = loadPackageDefinition(loadSync(protoPath, { keepCase: false })) as unknown as {
+    grpc: { reflection: { v1: { ServerReflection: ServiceClientConstructor } } };
+  };
+  const client = new pkg.grpc.reflection.v1.ServerReflection(ADDRESS, credentials.createInsecure()) as unknown as {
+    serverReflectionInfo(): ReflectionStream;
+    close(): void;
+  };
+  return new Promise((resolve, reject) => {
+    const stream = client.serverReflectionInfo();
+    stream.on('data', (reply) => {
+      resolve((reply.listServicesResponse?.service ?? []).map((s) => s.name).sort());
+      stream.end();
+      client.close();
+    });
+    stream.on('error', reject);
+    stream.write({ listServices: '*' });
+  });
+}
+
 describe('a Sluice gRPC server', () => {
   let app: INestMicroservice;
   let healthy = true;
@@ -60,6 +89,12 @@ describe('a Sluice gRPC server', () => {
 
   it('answers InfoService with the internal token', async () => {
     await expect(getInfo(infoClient(), TOKEN)).resolves.toEqual({ service: 'ingest', version: '9.9.9', startedAt: expect.anything() });
+  });
+
+  it('answers server reflection, so grpcurl can list and call it', async () => {
+    expect(await listServicesByReflection()).toEqual(
+      expect.arrayContaining(['sluice.ingest.v1.IngestService', 'sluice.meta.v1.InfoService']),
+    );
   });
 
   it('reports grpc.health.v1 from readiness, for the whole server and the named service', async () => {
