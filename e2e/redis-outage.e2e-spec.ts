@@ -1,7 +1,7 @@
 import { checkGrpcHealth } from '@sluice/grpc';
 import { createIsolatedEnv, type IsolatedEnv } from './support/isolated-env';
 import { eventually, getJson, startPlatform, type Platform } from './support/platform';
-import { freePort, TestRedisServer } from './support/redis-server';
+import { freePort, TestRedisServer } from '@sluice/testing';
 
 // cache and scheduler need Redis; ingest does not and must stay ready throughout.
 const NEEDS_REDIS = ['cache', 'scheduler'];

@@ -19,14 +19,4 @@ export async function getJson<T = unknown>(url: string, init?: RequestInit): Pro
   return { status: res.status, body: (text ? JSON.parse(text) : undefined) as T, headers: res.headers };
 }
 
-/** Polls until fn returns a value that passes the check, or fails after timeoutMs. */
-export async function eventually<T>(fn: () => Promise<T>, check: (value: T) => boolean, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: T | undefined;
-  while (Date.now() < deadline) {
-    last = await fn();
-    if (check(last)) return last;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`condition not met in ${timeoutMs} ms; last value: ${JSON.stringify(last)}`);
-}
+export { eventually } from '@sluice/testing';

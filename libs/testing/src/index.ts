@@ -1,0 +1,4 @@
+// Fixtures for tests only (integration and end-to-end); never imported by production code.
+export { TestRedisServer, freePort } from './lib/test-redis-server';
+export { eventually } from './lib/eventually';
+export { uniquePrefix } from './lib/unique-prefix';
