@@ -109,6 +109,7 @@ function installShutdown(app: INestApplication, parts: ShutdownParts): void {
     }, parts.graceMs + 2_000);
     deadline.unref();
     let code = 0;
+    const startedAt = performance.now();
     try {
       parts.readiness.stop();
       await app.close();
@@ -116,8 +117,12 @@ function installShutdown(app: INestApplication, parts: ShutdownParts): void {
       code = 1;
       parts.logger.error({ err: error }, 'error during shutdown');
     }
+    const closedAt = performance.now();
     await parts.telemetry.shutdown().catch(() => undefined);
-    parts.logger.info('stopped');
+    parts.logger.info(
+      { closeMs: Math.round(closedAt - startedAt), telemetryMs: Math.round(performance.now() - closedAt) },
+      'stopped',
+    );
     process.exit(code);
   };
   process.once('SIGTERM', (s) => void shutdown(s));

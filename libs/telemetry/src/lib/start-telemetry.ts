@@ -38,6 +38,11 @@ export function startTelemetry(options: TelemetryOptions): Telemetry {
       'service.namespace': 'sluice',
     }),
     spanProcessors,
+    // Metrics are scraped from /metrics (Prometheus) and logs go to stdout: without these empty
+    // lists the SDK would start OTLP metric and log exporters to localhost by default, which retry
+    // for seconds at shutdown when nothing listens.
+    metricReaders: [],
+    logRecordProcessors: [],
     instrumentations: [
       new HttpInstrumentation({
         ignoreIncomingRequestHook: (req) => IGNORED_HTTP_PATHS.some((p) => req.url?.startsWith(p)),
