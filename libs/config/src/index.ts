@@ -9,6 +9,6 @@ export {
   envPrefix,
   loadServiceConfig,
 } from './lib/services';
-export type { ServiceName, GrpcServiceName, ServiceConfig, ServiceSpec, Dependency } from './lib/services';
+export type { ServiceName, GrpcServiceName, ServiceConfig, ServiceSpec, Dependency, AuthConfig } from './lib/services';
 export { loadServiceConfigOrExit } from './lib/exit-on-error';
 export { readServiceVersion } from './lib/service-version';

@@ -66,8 +66,33 @@ describe('loadServiceConfig', () => {
     expect(problems.map((p) => p.variable).sort()).toEqual(['HTTP_PORT', 'REDIS_URL']);
   });
 
+  const gatewayEnv = {
+    ...complete,
+    SLUICE_JWT_KEYS: 'k2:Vb7nQ1xZ4mK9pL2wR8tY5uJ3hG6fD0sA, k1:Qw3eR5tY7uI9oP1aS3dF5gH7jK9lZ1xC',
+    SLUICE_API_KEY_PEPPER: 'Pm4nB6vC8xZ0lK2jH4gF6dS8aQ1wE3rT',
+  };
+
+  it('reads the gateway signing keys in order, the first one signing', () => {
+    const config = loadServiceConfig('gateway', gatewayEnv);
+    expect(config.auth?.signingKeys.map((k) => k.kid)).toEqual(['k2', 'k1']);
+    expect(config.auth?.accessTokenTtlSeconds).toBe(900);
+    expect(config.auth?.corsOrigins).toEqual([]);
+  });
+
+  it('refuses a weak signing key, naming the key and the variable', () => {
+    const [problem] = problemsOf(() => loadServiceConfig('gateway', { ...gatewayEnv, SLUICE_JWT_KEYS: 'k1:short' }));
+    expect(problem.variable).toBe('SLUICE_JWT_KEYS');
+    expect(problem.message).toMatch(/secret of key "k1" must be at least 32 characters/);
+  });
+
+  it('requires the API key pepper on the gateway only', () => {
+    const { SLUICE_API_KEY_PEPPER: _omit, ...env } = gatewayEnv;
+    expect(problemsOf(() => loadServiceConfig('gateway', env)).map((p) => p.variable)).toEqual(['SLUICE_API_KEY_PEPPER']);
+    expect(loadServiceConfig('scheduler', env).auth).toBeUndefined();
+  });
+
   it('gives the gateway an address for every gRPC service', () => {
-    const config = loadServiceConfig('gateway', { ...complete, SCRAPER_GRPC_ADDR: '10.0.0.7:6000' });
+    const config = loadServiceConfig('gateway', { ...gatewayEnv, SCRAPER_GRPC_ADDR: '10.0.0.7:6000' });
     expect(config.grpc).toBeUndefined();
     expect(config.upstreams.scraper).toBe('10.0.0.7:6000');
     expect(config.upstreams['data-quality']).toBe('127.0.0.1:50056');

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { booleanFlag, grpcAddress, logLevel, port, url } from './fields';
 import { loadConfig, type Env } from './load-config';
-import { secret } from './secret';
+import { secret, secretWeakness } from './secret';
 
 export type Dependency = 'postgres' | 'redis' | 'nats';
 
@@ -55,6 +55,39 @@ const dependencySchemas = {
   nats: z.object({ NATS_URL: url(['nats:', 'tls:']) }),
 };
 
+/** `kid:secret` pairs, comma separated; the first signs, all verify (so keys rotate without logouts). */
+const signingKeys = () =>
+  z
+    .string({ error: 'is required' })
+    .transform((value, ctx) => {
+      const keys = value.split(',').map((pair) => pair.trim()).filter(Boolean).map((pair) => {
+        const at = pair.indexOf(':');
+        return { kid: at > 0 ? pair.slice(0, at) : '', secret: at > 0 ? pair.slice(at + 1) : '' };
+      });
+      if (keys.length === 0) ctx.addIssue({ code: 'custom', message: 'must list at least one kid:secret pair' });
+      for (const key of keys) {
+        if (!/^[A-Za-z0-9_-]{1,32}$/.test(key.kid)) ctx.addIssue({ code: 'custom', message: 'each entry must be kid:secret with a kid of 1-32 letters, digits, _ or -' });
+        const weakness = secretWeakness(key.secret);
+        if (weakness) ctx.addIssue({ code: 'custom', message: `secret of key "${key.kid}" ${weakness}` });
+      }
+      if (new Set(keys.map((k) => k.kid)).size !== keys.length) ctx.addIssue({ code: 'custom', message: 'kids must be unique' });
+      return keys;
+    });
+
+const gatewaySchema = z.object({
+  SLUICE_JWT_KEYS: signingKeys(),
+  SLUICE_API_KEY_PEPPER: secret(),
+  ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(30).max(86_400).default(900),
+  REFRESH_TOKEN_TTL_SECONDS: z.coerce.number().int().min(300).max(90 * 86_400).default(30 * 86_400),
+  API_KEY_ROTATION_GRACE_SECONDS: z.coerce.number().int().min(0).max(90 * 86_400).default(7 * 86_400),
+  SIGNUP_ENABLED: booleanFlag(true),
+  CORS_ORIGINS: z
+    .string()
+    .default('')
+    .transform((v) => v.split(',').map((o) => o.trim()).filter(Boolean))
+    .pipe(z.array(z.url({ protocol: /^https?$/, error: 'must list http(s) origins' }))),
+});
+
 const upstreamSchema = z.object(
   Object.fromEntries(
     GRPC_SERVICE_NAMES.map((n) => [`${envPrefix(n)}_GRPC_ADDR`, grpcAddress(`127.0.0.1:${SERVICES[n].grpcPort}`)]),
@@ -66,7 +99,7 @@ function schemaFor(name: ServiceName): z.ZodObject {
   const shape: z.ZodRawShape = { ...baseSchema.shape, HTTP_PORT: port(spec.httpPort) };
   if (spec.grpcPort) Object.assign(shape, { GRPC_HOST: z.string().min(1).default('127.0.0.1'), GRPC_PORT: port(spec.grpcPort) });
   for (const dep of spec.dependencies) Object.assign(shape, dependencySchemas[dep].shape);
-  if (name === 'gateway') Object.assign(shape, upstreamSchema.shape);
+  if (name === 'gateway') Object.assign(shape, upstreamSchema.shape, gatewaySchema.shape);
   return z.object(shape);
 }
 
@@ -88,6 +121,18 @@ export interface ServiceConfig {
   readonly natsUrl?: string;
   /** gateway only: host:port of each service's gRPC server */
   readonly upstreams: Readonly<Partial<Record<GrpcServiceName, string>>>;
+  /** gateway only */
+  readonly auth?: AuthConfig;
+}
+
+export interface AuthConfig {
+  readonly signingKeys: readonly { readonly kid: string; readonly secret: string }[];
+  readonly apiKeyPepper: string;
+  readonly accessTokenTtlSeconds: number;
+  readonly refreshTokenTtlSeconds: number;
+  readonly apiKeyRotationGraceSeconds: number;
+  readonly signupEnabled: boolean;
+  readonly corsOrigins: readonly string[];
 }
 
 /** Reads and validates one service's configuration; throws ConfigError naming every bad variable. */
@@ -116,5 +161,17 @@ export function loadServiceConfig(name: ServiceName, env: Env = process.env): Se
     redisUrl: str('REDIS_URL'),
     natsUrl: str('NATS_URL'),
     upstreams,
+    auth:
+      name === 'gateway'
+        ? {
+            signingKeys: raw.SLUICE_JWT_KEYS as AuthConfig['signingKeys'],
+            apiKeyPepper: raw.SLUICE_API_KEY_PEPPER as string,
+            accessTokenTtlSeconds: raw.ACCESS_TOKEN_TTL_SECONDS as number,
+            refreshTokenTtlSeconds: raw.REFRESH_TOKEN_TTL_SECONDS as number,
+            apiKeyRotationGraceSeconds: raw.API_KEY_ROTATION_GRACE_SECONDS as number,
+            signupEnabled: raw.SIGNUP_ENABLED as boolean,
+            corsOrigins: raw.CORS_ORIGINS as string[],
+          }
+        : undefined,
   };
 }

@@ -1,0 +1,14 @@
+export { Password, hashPassword, verifyPassword } from './lib/password-hasher';
+export type { Principal, Role } from './lib/principal';
+export { AccessTokens } from './lib/access-tokens';
+export type { SigningKey } from './lib/access-tokens';
+export { RefreshTokens } from './lib/refresh-tokens';
+export type { RotatedToken } from './lib/refresh-tokens';
+export { ApiKeys } from './lib/api-keys';
+export type { ApiKeyView, CreatedApiKey } from './lib/api-keys';
+export { generateApiKey, parseApiKey } from './lib/api-key-format';
+export { AuditLog } from './lib/audit-log';
+export type { AuditEntry, AuditOutcome, AuditQuery } from './lib/audit-log';
+export { Accounts } from './lib/accounts';
+export type { UserView, OrganizationView } from './lib/accounts';
+export { InvalidCredentialsError, RefreshTokenReuseError, EmailTakenError, SignupDisabledError } from './lib/auth-errors';
