@@ -1,4 +1,5 @@
 import { createIsolatedEnv, type IsolatedEnv } from './support/isolated-env';
+import { ApiClient, type Session } from './support/api-client';
 import { OtlpReceiver } from './support/otlp-receiver';
 import { eventually, getJson, startPlatform, type Platform } from './support/platform';
 
@@ -11,6 +12,8 @@ jest.setTimeout(60_000);
 describe('Sluice as eight processes on real PostgreSQL, Redis and NATS', () => {
   let isolated: IsolatedEnv;
   let platform: Platform;
+  let api: ApiClient;
+  let admin: Session;
   const receiver = new OtlpReceiver();
 
   beforeAll(async () => {
@@ -20,6 +23,8 @@ describe('Sluice as eight processes on real PostgreSQL, Redis and NATS', () => {
       portOffset: 1100,
       env: { ...isolated.env, OTEL_EXPORTER_OTLP_ENDPOINT: otlp, OTEL_BSP_SCHEDULE_DELAY: '100' },
     });
+    api = new ApiClient(platform.url('gateway'));
+    admin = await api.signup('platform');
   }, 180_000);
 
   afterAll(async () => {
@@ -29,8 +34,10 @@ describe('Sluice as eight processes on real PostgreSQL, Redis and NATS', () => {
   }, 60_000);
 
   it('reports all eight services SERVING, with their version, in /v1/status', async () => {
-    const { status, body } = await getJson<{ status: string; services: { name: string; status: string; version?: string }[] }>(
-      `${platform.url('gateway')}/v1/status`,
+    const { status, body } = await api.request<{ status: string; services: { name: string; status: string; version?: string }[] }>(
+      'GET',
+      '/v1/status',
+      { auth: { token: admin.accessToken } },
     );
     expect(status).toBe(200);
     expect(body.status).toBe('SERVING');
@@ -50,10 +57,9 @@ describe('Sluice as eight processes on real PostgreSQL, Redis and NATS', () => {
   });
 
   it('follows one request from the gateway over gRPC and JetStream to the worker in a single trace', async () => {
-    const created = await getJson<{ taskId: string; status: string }>(`${platform.url('gateway')}/v1/scrape-jobs`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ startUrls: ['https://example.org/'] }),
+    const created = await api.request<{ taskId: string; status: string }>('POST', '/v1/scrape-jobs', {
+      auth: { token: admin.accessToken },
+      body: { startUrls: ['https://example.org/'] },
     });
     expect(created.status).toBe(202);
     expect(created.body.status).toBe('QUEUED');
@@ -61,7 +67,7 @@ describe('Sluice as eight processes on real PostgreSQL, Redis and NATS', () => {
     // The worker takes the job and reports back through events; this version has no crawl engine
     // yet, so the task ends FAILED with that reason (never stuck in QUEUED or RUNNING).
     const task = await eventually(
-      () => getJson<{ status: string; startedAt?: string; error?: string }>(`${platform.url('gateway')}/v1/tasks/${created.body.taskId}`),
+      () => api.request<{ status: string; startedAt?: string; error?: string }>('GET', `/v1/tasks/${created.body.taskId}`, { auth: { token: admin.accessToken } }),
       (r) => r.body.status === 'FAILED',
     );
     expect(task.body.startedAt).toEqual(expect.any(String));
@@ -81,10 +87,9 @@ describe('Sluice as eight processes on real PostgreSQL, Redis and NATS', () => {
   });
 
   it('refuses an invalid job with problem+json naming every bad field', async () => {
-    const res = await getJson<{ status: number; errors: { path: string }[] }>(`${platform.url('gateway')}/v1/scrape-jobs`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ startUrls: ['ftp://example.org/'], maxDepth: 99, surprise: true }),
+    const res = await api.request<{ status: number; errors: { path: string }[] }>('POST', '/v1/scrape-jobs', {
+      auth: { token: admin.accessToken },
+      body: { startUrls: ['ftp://example.org/'], maxDepth: 99, surprise: true },
     });
     expect(res.status).toBe(400);
     expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
@@ -92,7 +97,7 @@ describe('Sluice as eight processes on real PostgreSQL, Redis and NATS', () => {
   });
 
   it('answers an unknown task with 404 problem+json', async () => {
-    const res = await getJson<{ status: number }>(`${platform.url('gateway')}/v1/tasks/2b0c8d52-8f0e-4c49-9d0a-3f1f1d5c9e11`);
+    const res = await api.request<{ status: number }>('GET', '/v1/tasks/2b0c8d52-8f0e-4c49-9d0a-3f1f1d5c9e11', { auth: { token: admin.accessToken } });
     expect(res.status).toBe(404);
     expect(res.body.status).toBe(404);
   });

@@ -1,5 +1,13 @@
 import { Module, type DynamicModule } from '@nestjs/common';
+import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import type { ServiceConfig } from '@sluice/config';
+import { ApiKeysController } from './auth/api-keys.controller';
+import { AuditController } from './auth/audit.controller';
+import { AuditInterceptor } from './auth/audit.interceptor';
+import { AuthController } from './auth/auth.controller';
+import { AuthGuard } from './auth/auth.guard';
+import { AUTH_PROVIDERS } from './auth/auth.providers';
+import { UsersController } from './auth/users.controller';
 import { StatusController } from './status/status.controller';
 import { StatusService } from './status/status.service';
 import { TasksController } from './tasks/tasks.controller';
@@ -11,8 +19,13 @@ export class GatewayModule {
     return {
       module: GatewayModule,
       imports: [UpstreamModule.forRoot(config)],
-      controllers: [StatusController, TasksController],
-      providers: [StatusService],
+      controllers: [AuthController, UsersController, ApiKeysController, AuditController, StatusController, TasksController],
+      providers: [
+        ...AUTH_PROVIDERS,
+        StatusService,
+        { provide: APP_GUARD, useClass: AuthGuard },
+        { provide: APP_INTERCEPTOR, useClass: AuditInterceptor },
+      ],
     };
   }
 }

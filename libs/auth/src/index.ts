@@ -12,3 +12,5 @@ export type { AuditEntry, AuditOutcome, AuditQuery } from './lib/audit-log';
 export { Accounts } from './lib/accounts';
 export type { UserView, OrganizationView } from './lib/accounts';
 export { InvalidCredentialsError, RefreshTokenReuseError, EmailTakenError, SignupDisabledError } from './lib/auth-errors';
+export { Sessions } from './lib/sessions';
+export type { TokenPair, RequestMeta } from './lib/sessions';

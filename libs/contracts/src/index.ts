@@ -18,3 +18,4 @@ export { SluiceError, InvalidArgumentError, NotFoundError, UnauthenticatedError,
 export type { ErrorCode, FieldViolation } from './lib/errors';
 export { ScrapeJobRequest } from './lib/scrape-job';
 export { zodViolations, parseOrThrow } from './lib/zod-violations';
+export { PUBLIC_ROUTE } from './lib/route-metadata';

@@ -7,7 +7,10 @@ import { callMetadata, callUpstream } from '@sluice/grpc';
 import { SERVICE_CONFIG } from '@sluice/runtime';
 import { z } from 'zod';
 import { UPSTREAMS, type Upstreams } from '../upstream/upstream.module';
-import { LOCAL_CALLER } from './caller';
+import type { Principal } from '@sluice/auth';
+import { Audited } from '../auth/audit.interceptor';
+import { CurrentPrincipal } from '../auth/auth-metadata';
+import { callerOf } from './caller';
 import { toTaskView } from './task-view';
 
 const TaskId = z.uuid({ error: 'must be a UUID' });
@@ -30,10 +33,11 @@ export class TasksController {
   @ApiBody({ schema: openApiSchema(ScrapeJobRequest) })
   @ApiResponse({ status: 202, description: '{ taskId, status }' })
   @ApiResponse({ status: 400, description: 'problem+json with every offending field in `errors`' })
-  async createScrapeJob(@Body() body: unknown) {
+  @Audited('scrape_job.create')
+  async createScrapeJob(@CurrentPrincipal() principal: Principal, @Body() body: unknown) {
     const job = parseOrThrow(ScrapeJobRequest, body);
     const { task } = await callUpstream(
-      this.scheduler.createTask({ kind: 'scrape', payload: job }, callMetadata(this.config.internalToken, LOCAL_CALLER)),
+      this.scheduler.createTask({ kind: 'scrape', payload: job }, callMetadata(this.config.internalToken, callerOf(principal))),
     );
     const view = toTaskView(task!);
     return { taskId: view.id, status: view.status };
@@ -44,9 +48,9 @@ export class TasksController {
   @ApiParam({ name: 'id', format: 'uuid' })
   @ApiResponse({ status: 200, description: '{ id, kind, status, progress, createdBy, createdAt, startedAt?, finishedAt?, error? }' })
   @ApiResponse({ status: 404, description: 'no such task for this tenant' })
-  async getTask(@Param('id') id: string) {
+  async getTask(@CurrentPrincipal() principal: Principal, @Param('id') id: string) {
     const taskId = parseOrThrow(TaskId, id, 'id');
-    const { task } = await callUpstream(this.scheduler.getTask({ id: taskId }, callMetadata(this.config.internalToken, LOCAL_CALLER)));
+    const { task } = await callUpstream(this.scheduler.getTask({ id: taskId }, callMetadata(this.config.internalToken, callerOf(principal))));
     return toTaskView(task!);
   }
 }

@@ -66,6 +66,13 @@ export class Accounts {
     return userView(user);
   }
 
+  /** By id alone: only for flows that already proved who the user is (a valid refresh token). */
+  async userById(id: string): Promise<UserView> {
+    const user = await this.prisma.user.findUnique({ where: { id } });
+    if (!user) throw new NotFoundError('user');
+    return userView(user);
+  }
+
   async users(tenantId: string): Promise<UserView[]> {
     return (await this.prisma.user.findMany({ where: { organizationId: tenantId }, orderBy: { createdAt: 'asc' } })).map(userView);
   }

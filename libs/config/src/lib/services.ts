@@ -42,6 +42,7 @@ const baseSchema = z.object({
     .regex(/^[a-z][a-z0-9]{0,15}$/, { message: 'must be 1-16 lowercase letters or digits, starting with a letter' })
     .optional(),
   SLUICE_REDIS_PREFIX: z.string().regex(/^[a-z][a-z0-9:_-]{0,31}$/).default('sluice'),
+  TRUST_PROXY: booleanFlag(false),
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(600_000).default(10_000),
   READINESS_TIMEOUT_MS: z.coerce.number().int().min(50).max(30_000).default(1_500),
   OTEL_EXPORTER_OTLP_ENDPOINT: url(['http:', 'https:']).optional(),
@@ -113,6 +114,8 @@ export interface ServiceConfig {
   readonly natsNamespace?: string;
   readonly redisPrefix: string;
   readonly shutdownGraceMs: number;
+  /** take the client address from X-Forwarded-For (only behind a trusted proxy / ingress) */
+  readonly trustProxy: boolean;
   readonly readinessTimeoutMs: number;
   readonly telemetry: { readonly enabled: boolean; readonly exportTraces: boolean };
   readonly dependencies: readonly Dependency[];
@@ -151,6 +154,7 @@ export function loadServiceConfig(name: ServiceName, env: Env = process.env): Se
     natsNamespace: str('SLUICE_NATS_NAMESPACE'),
     redisPrefix: raw.SLUICE_REDIS_PREFIX as string,
     shutdownGraceMs: raw.SHUTDOWN_GRACE_MS as number,
+    trustProxy: raw.TRUST_PROXY as boolean,
     readinessTimeoutMs: raw.READINESS_TIMEOUT_MS as number,
     telemetry: {
       enabled: !(raw.OTEL_SDK_DISABLED as boolean),

@@ -1,4 +1,5 @@
-import { Controller, Get, Inject, Res } from '@nestjs/common';
+import { Controller, Get, Inject, Res, SetMetadata } from '@nestjs/common';
+import { PUBLIC_ROUTE } from '@sluice/contracts';
 import { Readiness } from './readiness';
 
 interface StatusSettable {
@@ -11,6 +12,7 @@ interface StatusSettable {
  * unauthenticated and must not reveal internal addresses.
  */
 @Controller('health')
+@SetMetadata(PUBLIC_ROUTE, true)
 export class HealthController {
   constructor(@Inject(Readiness) private readonly readiness: Readiness) {}
 

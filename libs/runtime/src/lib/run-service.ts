@@ -6,6 +6,7 @@ import type { GrpcServiceContract } from '@sluice/contracts';
 import { GrpcHealth, HealthModule, Readiness } from '@sluice/health';
 import { InternalAuthGuard, ServiceInfoModule, grpcServerOptions } from '@sluice/grpc';
 import { createLogger, createMetricsRegistry, MetricsModule, PinoNestLogger, type Telemetry } from '@sluice/telemetry';
+import { installRequestContext, requestIdOf } from './http-request-context';
 import { InfraModule } from './infra.module';
 import { TransportExceptionFilter } from './transport-exception.filter';
 
@@ -19,7 +20,7 @@ export interface ServiceDefinition {
   /** REST body limit in bytes (default 1 MiB). */
   readonly bodyLimit?: number;
   /** Last changes to the HTTP app before it listens (e.g. the gateway's OpenAPI document). */
-  readonly configureHttp?: (app: NestFastifyApplication) => void;
+  readonly configureHttp?: (app: NestFastifyApplication) => void | Promise<void>;
 }
 
 const READINESS_INTERVAL_MS = 2_000;
@@ -50,10 +51,14 @@ export async function runService(definition: ServiceDefinition): Promise<INestAp
 
   const app = await NestFactory.create<NestFastifyApplication>(
     ServiceRootModule,
-    new FastifyAdapter({ bodyLimit: definition.bodyLimit ?? 1024 * 1024, return503OnClosing: true }),
+    new FastifyAdapter({ bodyLimit: definition.bodyLimit ?? 1024 * 1024, return503OnClosing: true, genReqId: requestIdOf, trustProxy: config.trustProxy }),
     { logger: new PinoNestLogger(logger), bufferLogs: true },
   );
 
+  const fastify = app.getHttpAdapter().getInstance();
+  // JSON only: a text body must get 415, not reach a handler as a string.
+  fastify.removeContentTypeParser(['text/plain']);
+  installRequestContext(fastify, logger);
   app.useGlobalFilters(new TransportExceptionFilter());
   app.useGlobalGuards(new InternalAuthGuard(config.internalToken));
 
@@ -67,7 +72,7 @@ export async function runService(definition: ServiceDefinition): Promise<INestAp
     );
     await app.startAllMicroservices();
   }
-  definition.configureHttp?.(app);
+  await definition.configureHttp?.(app);
   await app.listen(config.http.port, config.http.host);
 
   readiness.onChange((report) =>

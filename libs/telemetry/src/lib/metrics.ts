@@ -1,4 +1,5 @@
-import { Controller, Get, Header, Inject, Module, type DynamicModule } from '@nestjs/common';
+import { Controller, Get, Header, Inject, Module, SetMetadata, type DynamicModule } from '@nestjs/common';
+import { PUBLIC_ROUTE } from '@sluice/contracts';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 
 export const METRICS_REGISTRY = Symbol('METRICS_REGISTRY');
@@ -12,6 +13,7 @@ export function createMetricsRegistry(service: string): Registry {
 }
 
 @Controller('metrics')
+@SetMetadata(PUBLIC_ROUTE, true)
 class MetricsController {
   constructor(@Inject(METRICS_REGISTRY) private readonly registry: Registry) {}
 
