@@ -195,6 +195,26 @@ describe('the gateway: tenants, tokens, API keys, roles and audit', () => {
     expect(await counts()).toEqual(before);
   });
 
+  it('does the work of an Idempotency-Key request once and replays the first answer', async () => {
+    const admin = await api.signup('idem');
+    const auth = { token: admin.accessToken };
+    const body = { startUrls: ['https://example.org/idempotent'] };
+    const headers = { 'idempotency-key': 'order-7f3a' };
+    const answers = await Promise.all([1, 2, 3].map(() => api.request<{ taskId: string }>('POST', '/v1/scrape-jobs', { auth, body, headers })));
+    const created = answers.filter((a) => a.status === 202);
+    expect(created.length).toBeGreaterThanOrEqual(1);
+    expect(answers.every((a) => a.status === 202 || a.status === 409)).toBe(true);
+    const again = await api.request<{ taskId: string }>('POST', '/v1/scrape-jobs', { auth, body, headers });
+    expect(again.status).toBe(202);
+    expect(again.headers.get('idempotent-replayed')).toBe('true');
+    expect(new Set([...created, again].map((a) => a.body.taskId)).size).toBe(1);
+    const { rows } = await db.query('SELECT count(*)::int AS n FROM scheduler.tasks WHERE tenant_id = $1', [admin.organization.id]);
+    expect(rows[0].n).toBe(1);
+    const other = await api.request<Problem>('POST', '/v1/scrape-jobs', { auth, body: { startUrls: ['https://example.org/other'] }, headers });
+    expect(other.status).toBe(400);
+    expect(other.body.errors?.[0].path).toBe('Idempotency-Key');
+  });
+
   it('sends security headers and a request id on every response', async () => {
     const res = await api.request('GET', '/v1/me', {});
     expect(res.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);

@@ -10,6 +10,7 @@ import { UPSTREAMS, type Upstreams } from '../upstream/upstream.module';
 import type { Principal } from '@sluice/auth';
 import { Audited } from '../auth/audit.interceptor';
 import { CurrentPrincipal } from '../auth/auth-metadata';
+import { Idempotent } from '../idempotency/idempotency.interceptor';
 import { callerOf } from './caller';
 import { toTaskView } from './task-view';
 
@@ -29,11 +30,12 @@ export class TasksController {
 
   @Post('scrape-jobs')
   @HttpCode(202)
-  @ApiOperation({ summary: 'Start a crawl' })
+  @ApiOperation({ summary: 'Start a crawl (honours Idempotency-Key)' })
   @ApiBody({ schema: openApiSchema(ScrapeJobRequest) })
   @ApiResponse({ status: 202, description: '{ taskId, status }' })
   @ApiResponse({ status: 400, description: 'problem+json with every offending field in `errors`' })
   @Audited('scrape_job.create')
+  @Idempotent()
   async createScrapeJob(@CurrentPrincipal() principal: Principal, @Body() body: unknown) {
     const job = parseOrThrow(ScrapeJobRequest, body);
     const { task } = await callUpstream(

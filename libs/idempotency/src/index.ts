@@ -1,0 +1,2 @@
+export { IdempotencyStore, IdempotencyKeyReusedError, IdempotencyKeyInFlightError } from './lib/idempotency-store';
+export type { Claim, StoredResponse } from './lib/idempotency-store';
