@@ -223,6 +223,21 @@ describe('the gateway: tenants, tokens, API keys, roles and audit', () => {
     expect(echoed.headers.get('x-request-id')).toBe('trace-me-12345');
   });
 
+  it('answers 503 problem+json at once while the scheduler is down, and records the breaker', async () => {
+    const admin = await api.signup('outage');
+    await platform.kill('scheduler', 'SIGKILL');
+    const statuses: number[] = [];
+    for (let i = 0; i < 15; i++) {
+      const res = await api.request<Problem>('POST', '/v1/scrape-jobs', { auth: { token: admin.accessToken }, body: { startUrls: ['https://example.org/'] } });
+      expect(res.headers.get('content-type')).toMatch(/application\/problem\+json/);
+      statuses.push(res.status);
+    }
+    expect(new Set(statuses)).toEqual(new Set([503]));
+    const metrics = await (await fetch(`${platform.url('gateway')}/metrics`)).text();
+    expect(metrics).toMatch(/sluice_circuit_breaker_state\{[^}]*breaker="upstream.scheduler"[^}]*\} 2/);
+    expect(metrics).toMatch(/sluice_circuit_breaker_calls_total\{[^}]*breaker="upstream.scheduler"[^}]*outcome="rejected"[^}]*\} [1-9]/);
+  });
+
   it('documents every route of API.md that exists so far', async () => {
     const { body } = await api.request<{ paths: Record<string, Record<string, unknown>> }>('GET', '/docs/openapi.json');
     const routes = Object.entries(body.paths).flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`));

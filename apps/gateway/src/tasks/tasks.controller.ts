@@ -2,10 +2,11 @@ import { Body, Controller, Get, HttpCode, Inject, Param, Post } from '@nestjs/co
 import { ApiBody, ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { openApiSchema } from '../openapi';
 import type { ServiceConfig } from '@sluice/config';
-import { parseOrThrow, ScrapeJobRequest, schedulerV1 } from '@sluice/contracts';
-import { callMetadata, callUpstream } from '@sluice/grpc';
+import { parseOrThrow, ScrapeJobRequest, schedulerV1, UnavailableError } from '@sluice/contracts';
+import { callMetadata } from '@sluice/grpc';
 import { SERVICE_CONFIG } from '@sluice/runtime';
 import { z } from 'zod';
+import { UpstreamCaller } from '../upstream/upstream-caller';
 import { UPSTREAMS, type Upstreams } from '../upstream/upstream.module';
 import type { Principal } from '@sluice/auth';
 import { Audited } from '../auth/audit.interceptor';
@@ -16,6 +17,11 @@ import { toTaskView } from './task-view';
 
 const TaskId = z.uuid({ error: 'must be a UUID' });
 
+function requireTask(task: schedulerV1.Task | undefined): schedulerV1.Task {
+  if (!task) throw new UnavailableError('the scheduler answered without a task');
+  return task;
+}
+
 @ApiTags('tasks')
 @Controller('v1')
 export class TasksController {
@@ -24,6 +30,7 @@ export class TasksController {
   constructor(
     @Inject(SERVICE_CONFIG) private readonly config: ServiceConfig,
     @Inject(UPSTREAMS) upstreams: Upstreams,
+    @Inject(UpstreamCaller) private readonly upstream: UpstreamCaller,
   ) {
     this.scheduler = upstreams.api.scheduler.getService<schedulerV1.SchedulerServiceClient>('SchedulerService');
   }
@@ -38,10 +45,10 @@ export class TasksController {
   @Idempotent()
   async createScrapeJob(@CurrentPrincipal() principal: Principal, @Body() body: unknown) {
     const job = parseOrThrow(ScrapeJobRequest, body);
-    const { task } = await callUpstream(
+    const { task } = await this.upstream.call('scheduler', () =>
       this.scheduler.createTask({ kind: 'scrape', payload: job }, callMetadata(this.config.internalToken, callerOf(principal))),
     );
-    const view = toTaskView(task!);
+    const view = toTaskView(requireTask(task));
     return { taskId: view.id, status: view.status };
   }
 
@@ -52,7 +59,9 @@ export class TasksController {
   @ApiResponse({ status: 404, description: 'no such task for this tenant' })
   async getTask(@CurrentPrincipal() principal: Principal, @Param('id') id: string) {
     const taskId = parseOrThrow(TaskId, id, 'id');
-    const { task } = await callUpstream(this.scheduler.getTask({ id: taskId }, callMetadata(this.config.internalToken, callerOf(principal))));
-    return toTaskView(task!);
+    const { task } = await this.upstream.call('scheduler', () =>
+      this.scheduler.getTask({ id: taskId }, callMetadata(this.config.internalToken, callerOf(principal))),
+    );
+    return toTaskView(requireTask(task));
   }
 }

@@ -3,6 +3,7 @@ import { ClientProxyFactory, type ClientGrpc } from '@nestjs/microservices';
 import { GRPC_SERVICE_NAMES, type GrpcServiceName, type ServiceConfig } from '@sluice/config';
 import { GRPC_SERVICES, META_SERVICE } from '@sluice/contracts';
 import { grpcClientOptions } from '@sluice/grpc';
+import { UpstreamCaller } from './upstream-caller';
 
 export const UPSTREAMS = Symbol('UPSTREAMS');
 
@@ -35,8 +36,8 @@ export class UpstreamModule {
   static forRoot(config: ServiceConfig): DynamicModule {
     return {
       module: UpstreamModule,
-      providers: [{ provide: UPSTREAMS, useFactory: () => createUpstreams(config) }],
-      exports: [UPSTREAMS],
+      providers: [{ provide: UPSTREAMS, useFactory: () => createUpstreams(config) }, UpstreamCaller],
+      exports: [UPSTREAMS, UpstreamCaller],
     };
   }
 }

@@ -1,6 +1,6 @@
 import { status as GrpcStatus } from '@grpc/grpc-js';
 import { SluiceError, type ErrorCode, type FieldViolation } from '@sluice/contracts';
-import { firstValueFrom, type Observable } from 'rxjs';
+import { firstValueFrom, fromEvent, takeUntil, type Observable } from 'rxjs';
 import { GRPC_STATUS_BY_CODE } from './rpc-exception.filter';
 
 const CODE_BY_STATUS = new Map<number, ErrorCode>(
@@ -39,11 +39,15 @@ export function fromGrpcError(error: unknown): unknown {
   return new SluiceError(code, message, violations);
 }
 
-/** Awaits one reply of a Nest gRPC client call, translating its error. */
-export async function callUpstream<T>(call: Observable<T>): Promise<T> {
+/**
+ * Awaits one reply of a Nest gRPC client call, translating its error. Aborting the signal
+ * unsubscribes, which cancels the call on the wire.
+ */
+export async function callUpstream<T>(call: Observable<T>, signal?: AbortSignal): Promise<T> {
   try {
-    return await firstValueFrom(call);
+    return await firstValueFrom(signal ? call.pipe(takeUntil(fromEvent(signal, 'abort'))) : call);
   } catch (error) {
+    if (signal?.aborted) throw signal.reason;
     throw fromGrpcError(error);
   }
 }
