@@ -7,6 +7,7 @@ export { JetStreamWorker } from './lib/jetstream-worker';
 export type { WorkerDefinition } from './lib/jetstream-worker';
 export { TransportExceptionFilter, toProblem } from './lib/transport-exception.filter';
 export type { ProblemDetails } from './lib/transport-exception.filter';
-export { SERVICE_CONFIG, LOGGER, REDIS, NATS, TOPOLOGY, PUBLISHER, PRISMA } from './lib/tokens';
+export { SERVICE_CONFIG, LOGGER, REDIS, NATS, TOPOLOGY, PUBLISHER, PRISMA, BREAKERS } from './lib/tokens';
+export { withCircuitBreaker, isQueryLevelError } from './lib/resilient-prisma';
 export { PipelineStepWorker, PermanentStepError } from './lib/pipeline-step-worker';
 export type { StepOutcome } from './lib/pipeline-step-worker';

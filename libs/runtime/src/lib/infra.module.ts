@@ -8,7 +8,9 @@ import { METRICS_REGISTRY, type Logger } from '@sluice/telemetry';
 import { EventPublisher } from './event-publisher';
 import type { Redis } from 'ioredis';
 import { createRedisClient } from './redis-connection';
-import { LOGGER, NATS, PRISMA, PUBLISHER, REDIS, SERVICE_CONFIG, TOPOLOGY } from './tokens';
+import { BREAKERS, LOGGER, NATS, PRISMA, PUBLISHER, REDIS, SERVICE_CONFIG, TOPOLOGY } from './tokens';
+import { BreakerRegistry } from '@sluice/resilience';
+import { isQueryLevelError, withCircuitBreaker } from './resilient-prisma';
 
 /** Closes every connection the infra module opened, after servers stopped taking requests. */
 @Injectable()
@@ -34,7 +36,16 @@ export class InfraModule {
       { provide: SERVICE_CONFIG, useValue: config },
       { provide: LOGGER, useValue: logger },
     ];
-    const exported: symbol[] = [SERVICE_CONFIG, LOGGER];
+    const exported: symbol[] = [SERVICE_CONFIG, LOGGER, BREAKERS];
+    providers.push({
+      provide: BREAKERS,
+      inject: [METRICS_REGISTRY],
+      useFactory: (metricsRegistry: Registry) => {
+        const breakers = new BreakerRegistry({ metricsRegistry, logger });
+        closers.push(async () => breakers.shutdown());
+        return breakers;
+      },
+    });
 
     if (config.redisUrl) {
       const url = config.redisUrl;
@@ -53,8 +64,10 @@ export class InfraModule {
       const url = config.databaseUrl;
       providers.push({
         provide: PRISMA,
-        useFactory: (): PrismaClient => {
-          const prisma = createPrismaClient(url);
+        inject: [BREAKERS],
+        useFactory: (breakers: BreakerRegistry): PrismaClient => {
+          const breaker = breakers.create('postgres', { errorFilter: isQueryLevelError });
+          const prisma = withCircuitBreaker(createPrismaClient(url, { connectionTimeoutMs: 5_000 }), breaker);
           readiness.add(postgresCheck(() => prisma.$queryRaw`SELECT 1`));
           closers.push(() => prisma.$disconnect());
           return prisma;

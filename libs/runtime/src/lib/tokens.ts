@@ -6,3 +6,5 @@ export const NATS = Symbol('NATS');
 export const TOPOLOGY = Symbol('TOPOLOGY');
 export const PUBLISHER = Symbol('PUBLISHER');
 export const PRISMA = Symbol('PRISMA');
+/** The service's BreakerRegistry: one circuit breaker per remote dependency, with metrics. */
+export const BREAKERS = Symbol('BREAKERS');
