@@ -1,6 +1,6 @@
 import { createIsolatedEnv, type IsolatedEnv } from './support/isolated-env';
 import { ApiClient, type Session } from './support/api-client';
-import { OtlpReceiver } from './support/otlp-receiver';
+import { OtlpReceiver, type ReceivedSpan } from './support/otlp-receiver';
 import { eventually, getJson, startPlatform, type Platform } from './support/platform';
 
 const SERVICES = ['gateway', 'scheduler', 'scraper', 'cache', 'orchestrator', 'ingest', 'data-quality', 'transform'];
@@ -73,11 +73,16 @@ describe('Sluice as eight processes on real PostgreSQL, Redis and NATS', () => {
     expect(task.body.startedAt).toEqual(expect.any(String));
     expect(task.body.error).toMatch(/crawling is not available/);
 
+    // the root: the gateway's server span of the request that made the CreateTask call
+    const rootOf = (all: ReceivedSpan[]) => {
+      const create = all.find((s) => s.service === 'gateway' && s.name.endsWith('SchedulerService/CreateTask'));
+      return create && all.find((s) => s.traceId === create.traceId && s.service === 'gateway' && s.kind === SPAN_KIND_SERVER && !s.parentSpanId);
+    };
     const spans = await receiver.waitFor((all) => {
-      const root = all.find((s) => s.service === 'gateway' && s.kind === SPAN_KIND_SERVER && s.name.startsWith('POST'));
+      const root = rootOf(all);
       return !!root && all.some((s) => s.traceId === root.traceId && s.service === 'scraper' && s.kind === SPAN_KIND_CONSUMER);
     });
-    const root = spans.find((s) => s.service === 'gateway' && s.kind === SPAN_KIND_SERVER && s.name.startsWith('POST'))!;
+    const root = rootOf(spans)!;
     const trace = spans.filter((s) => s.traceId === root.traceId);
     expect(new Set(trace.map((s) => s.service))).toEqual(new Set(['gateway', 'scheduler', 'scraper']));
     expect(trace.some((s) => s.service === 'scheduler' && s.kind === SPAN_KIND_SERVER && s.name.includes('SchedulerService/CreateTask'))).toBe(true);

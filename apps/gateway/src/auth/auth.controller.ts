@@ -62,8 +62,10 @@ export class AuthController {
   @Get('me')
   @ApiOperation({ summary: 'The caller, its organization and role' })
   async me(@CurrentPrincipal() principal: Principal) {
-    const organization = await this.accounts.organization(principal.tenantId);
-    const user = principal.kind === 'user' ? userJson(await this.accounts.user(principal.tenantId, principal.id)) : null;
+    const [organization, user] = await Promise.all([
+      this.accounts.organization(principal.tenantId),
+      principal.kind === 'user' ? this.accounts.user(principal.tenantId, principal.id).then(userJson) : null,
+    ]);
     return {
       user,
       ...(principal.kind === 'api_key' ? { apiKey: { id: principal.id } } : {}),

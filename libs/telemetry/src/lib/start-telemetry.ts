@@ -1,5 +1,5 @@
 import { NodeSDK } from '@opentelemetry/sdk-node';
-import { BatchSpanProcessor, type SpanProcessor } from '@opentelemetry/sdk-trace';
+import { AlwaysOffSampler, BatchSpanProcessor, type SpanProcessor } from '@opentelemetry/sdk-trace';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { GrpcInstrumentation } from '@opentelemetry/instrumentation-grpc';
@@ -38,6 +38,10 @@ export function startTelemetry(options: TelemetryOptions): Telemetry {
       'service.namespace': 'sluice',
     }),
     spanProcessors,
+    // With nowhere to send spans, recording them only costs time: sample nothing (trace ids are
+    // still created and propagated, so logs keep their trace_id). With an exporter, the standard
+    // OTEL_TRACES_SAMPLER variables decide.
+    ...(options.exportTraces ? {} : { sampler: new AlwaysOffSampler() }),
     // Metrics are scraped from /metrics (Prometheus) and logs go to stdout: without these empty
     // lists the SDK would start OTLP metric and log exporters to localhost by default, which retry
     // for seconds at shutdown when nothing listens.
