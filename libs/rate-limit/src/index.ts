@@ -1,1 +1,11 @@
-export {};
+export { RateLimiter } from './lib/rate-limiter';
+export type { RateLimiterOptions, RateLimitFallbackOptions, RateLimitResult, WaitForOptions, PolicyResolver } from './lib/rate-limiter';
+export { resolvePolicy, MAX_SLIDING_WINDOW_LIMIT } from './lib/rate-limit-policy';
+export type { RateLimitPolicy, GcraPolicy, SlidingWindowPolicy, ResolvedPolicy } from './lib/rate-limit-policy';
+export type { RateLimitDecision } from './lib/rate-limit-decision';
+export { RateLimitedError, InvalidRateLimitError, RedisCommandTimeoutError } from './lib/rate-limit-errors';
+export { rateLimitHeaders, rateLimitPolicyHeader, rateLimitHeader, retryAfterHeader } from './lib/rate-limit-headers';
+export { RateLimitGuard, RATE_LIMIT_GUARD_OPTIONS } from './lib/rate-limit.guard';
+export type { RateLimitGuardOptions, RateLimitRequest } from './lib/rate-limit.guard';
+export type { RateLimitLogger } from './lib/rate-limit-logger';
+export type { DecisionBackend } from './lib/rate-limit-metrics';

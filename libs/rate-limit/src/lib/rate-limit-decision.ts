@@ -1,0 +1,10 @@
+/** What one algorithm step decides, in whole milliseconds (waits rounded up, so waiting them is enough). */
+export interface RateLimitDecision {
+  readonly allowed: boolean;
+  /** Units that could still be consumed right now. */
+  readonly remaining: number;
+  /** 0 when allowed; otherwise how long until this same request would be admitted. */
+  readonly retryAfterMs: number;
+  /** How long until the key is back to its full quota. */
+  readonly resetAfterMs: number;
+}
