@@ -18,7 +18,7 @@ describe('the gateway: tenants, tokens, API keys, roles and audit', () => {
     platform = await startPlatform('auth', {
       portOffset: 1300,
       only: ['gateway', 'scheduler', 'scraper'],
-      env: { ...isolated.env, API_KEY_ROTATION_GRACE_SECONDS: '2', ACCESS_TOKEN_TTL_SECONDS: '60' },
+      env: { ...isolated.env, API_KEY_ROTATION_GRACE_SECONDS: '2', ACCESS_TOKEN_TTL_SECONDS: '60', RATE_LIMIT_PER_MINUTE: '200', LOGIN_ATTEMPTS_PER_ACCOUNT: '5' },
     });
     api = new ApiClient(platform.url('gateway'));
     db = new Client({ connectionString: isolated.databaseUrl });
@@ -221,6 +221,35 @@ describe('the gateway: tenants, tokens, API keys, roles and audit', () => {
     expect(res.headers.get('x-content-type-options')).toBe('nosniff');
     const echoed = await api.request('GET', '/health/live', { headers: { 'x-request-id': 'trace-me-12345' } });
     expect(echoed.headers.get('x-request-id')).toBe('trace-me-12345');
+  });
+
+  it('limits each tenant with RateLimit headers and answers 429 with Retry-After beyond the limit', async () => {
+    const admin = await api.signup('limited');
+    const auth = { token: admin.accessToken };
+    const first = await api.request('GET', '/v1/me', { auth });
+    expect(first.headers.get('ratelimit-policy')).toMatch(/^"tenant";q=200;w=60/);
+    expect(first.headers.get('ratelimit')).toMatch(/^"tenant";r=\d+;t=\d+/);
+    const started = Date.now();
+    const statuses = await Promise.all(Array.from({ length: 260 }, () => api.request<Problem>('GET', '/v1/me', { auth })));
+    const refused = statuses.filter((r) => r.status === 429);
+    // GCRA: the burst (200, one already spent) plus what the rate (one per 300 ms) refilled meanwhile
+    const refilled = Math.ceil((Date.now() - started + 1) / 300);
+    expect(statuses.filter((r) => r.status === 200).length).toBeLessThanOrEqual(199 + refilled);
+    expect(refused.length).toBeGreaterThanOrEqual(260 - 199 - refilled);
+    expect(Number(refused[0].headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+    expect(refused[0].headers.get('content-type')).toMatch(/application\/problem\+json/);
+    // another tenant is not affected, and health is never limited
+    const other = await api.signup('unaffected');
+    expect((await api.request('GET', '/v1/me', { auth: { token: other.accessToken } })).status).toBe(200);
+    expect((await api.request('GET', '/health/live')).headers.get('ratelimit')).toBeNull();
+  });
+
+  it('throttles login attempts per account', async () => {
+    const victim = await api.signup('victim');
+    const attempts = [];
+    for (let i = 0; i < 7; i++) attempts.push((await api.request('POST', '/v1/auth/login', { body: { email: victim.user.email, password: 'guess-' + i } })).status);
+    expect(attempts.slice(0, 5)).toEqual([401, 401, 401, 401, 401]);
+    expect(attempts.slice(5)).toEqual([429, 429]);
   });
 
   it('answers 503 problem+json at once while the scheduler is down, and records the breaker', async () => {

@@ -2,7 +2,13 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import type { ServiceConfig } from '@sluice/config';
 import { IdempotencyStore } from '@sluice/idempotency';
-import { REDIS, SERVICE_CONFIG } from '@sluice/runtime';
+import { RateLimiter } from '@sluice/rate-limit';
+import { LOGGER, REDIS, SERVICE_CONFIG } from '@sluice/runtime';
+import { METRICS_REGISTRY, type Logger } from '@sluice/telemetry';
+import type { Registry } from 'prom-client';
+import { createGatewayLimiter, RateLimiterCloser } from './limits/gateway-limits';
+import { LoginThrottle } from './limits/login-throttle';
+import { IpRateLimitGuard, TenantRateLimitGuard } from './limits/rate-limit.guards';
 import type { Redis } from 'ioredis';
 import { ApiKeysController } from './auth/api-keys.controller';
 import { AuditController } from './auth/audit.controller';
@@ -27,7 +33,18 @@ export class GatewayModule {
       providers: [
         ...AUTH_PROVIDERS,
         StatusService,
+        {
+          provide: RateLimiter,
+          inject: [REDIS, SERVICE_CONFIG, METRICS_REGISTRY, LOGGER],
+          useFactory: (redis: Redis, c: ServiceConfig, registry: Registry, logger: Logger) =>
+            createGatewayLimiter(redis, c.redisPrefix, c.auth!.rateLimits, registry, logger),
+        },
+        RateLimiterCloser,
+        LoginThrottle,
+        // guards run in this order: address limit, authentication, tenant limit
+        { provide: APP_GUARD, useClass: IpRateLimitGuard },
         { provide: APP_GUARD, useClass: AuthGuard },
+        { provide: APP_GUARD, useClass: TenantRateLimitGuard },
         { provide: APP_INTERCEPTOR, useClass: AuditInterceptor },
         { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
         {

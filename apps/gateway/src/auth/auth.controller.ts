@@ -2,6 +2,7 @@ import { Body, Controller, Get, HttpCode, Inject, Post } from '@nestjs/common';
 import { ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Accounts, Sessions, type Principal, type RequestMeta } from '@sluice/auth';
 import { parseOrThrow } from '@sluice/contracts';
+import { LoginThrottle } from '../limits/login-throttle';
 import { openApiSchema } from '../openapi';
 import { CurrentPrincipal, Public, RequestMetaOf } from './auth-metadata';
 import { LoginRequest, LogoutRequest, RefreshRequest, SignupRequest } from './auth.schemas';
@@ -13,6 +14,7 @@ export class AuthController {
   constructor(
     @Inject(Sessions) private readonly sessions: Sessions,
     @Inject(Accounts) private readonly accounts: Accounts,
+    @Inject(LoginThrottle) private readonly loginThrottle: LoginThrottle,
   ) {}
 
   @Public()
@@ -36,8 +38,9 @@ export class AuthController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Exchange email and password for an access and a refresh token' })
   @ApiBody({ schema: openApiSchema(LoginRequest) })
-  login(@Body() body: unknown, @RequestMetaOf() meta: RequestMeta) {
+  async login(@Body() body: unknown, @RequestMetaOf() meta: RequestMeta) {
     const { email, password } = parseOrThrow(LoginRequest, body);
+    await this.loginThrottle.check(email, meta.ip);
     return this.sessions.login(email, password, meta);
   }
 

@@ -82,6 +82,10 @@ const gatewaySchema = z.object({
   REFRESH_TOKEN_TTL_SECONDS: z.coerce.number().int().min(300).max(90 * 86_400).default(30 * 86_400),
   API_KEY_ROTATION_GRACE_SECONDS: z.coerce.number().int().min(0).max(90 * 86_400).default(7 * 86_400),
   SIGNUP_ENABLED: booleanFlag(true),
+  RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000_000).default(600),
+  RATE_LIMIT_IP_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000_000).default(1_200),
+  LOGIN_ATTEMPTS_PER_ACCOUNT: z.coerce.number().int().min(1).max(10_000).default(10),
+  LOGIN_ATTEMPTS_PER_IP: z.coerce.number().int().min(1).max(10_000).default(50),
   CORS_ORIGINS: z
     .string()
     .default('')
@@ -136,6 +140,15 @@ export interface AuthConfig {
   readonly apiKeyRotationGraceSeconds: number;
   readonly signupEnabled: boolean;
   readonly corsOrigins: readonly string[];
+  readonly rateLimits: {
+    /** requests per minute per tenant (authenticated) */
+    readonly perTenantPerMinute: number;
+    /** requests per minute per client address, before authentication */
+    readonly perIpPerMinute: number;
+    /** login attempts per 15 minutes per account, and per client address */
+    readonly loginPerAccount: number;
+    readonly loginPerIp: number;
+  };
 }
 
 /** Reads and validates one service's configuration; throws ConfigError naming every bad variable. */
@@ -175,6 +188,12 @@ export function loadServiceConfig(name: ServiceName, env: Env = process.env): Se
             apiKeyRotationGraceSeconds: raw.API_KEY_ROTATION_GRACE_SECONDS as number,
             signupEnabled: raw.SIGNUP_ENABLED as boolean,
             corsOrigins: raw.CORS_ORIGINS as string[],
+            rateLimits: {
+              perTenantPerMinute: raw.RATE_LIMIT_PER_MINUTE as number,
+              perIpPerMinute: raw.RATE_LIMIT_IP_PER_MINUTE as number,
+              loginPerAccount: raw.LOGIN_ATTEMPTS_PER_ACCOUNT as number,
+              loginPerIp: raw.LOGIN_ATTEMPTS_PER_IP as number,
+            },
           }
         : undefined,
   };
