@@ -118,6 +118,18 @@ describe('Sluice as eight processes on real PostgreSQL, Redis and NATS', () => {
     expect(Object.keys(body.paths['/v1/status'])).toEqual(['get']);
   });
 
+  it('lets an admin read cache stats and invalidate by prefix through the cache service', async () => {
+    const auth = { token: admin.accessToken };
+    const stats = await api.request<Record<string, number>>('GET', '/v1/admin/cache/stats', { auth });
+    expect(stats.status).toBe(200);
+    expect(stats.body).toMatchObject({ hits: expect.any(Number), misses: expect.any(Number), keys: expect.any(Number) });
+    expect((await api.request('POST', '/v1/admin/cache/invalidate', { auth, body: { prefix: 'report:' } })).body).toEqual({ invalidated: 0 });
+    const both = await api.request<{ errors: { path: string }[] }>('POST', '/v1/admin/cache/invalidate', { auth, body: { prefix: 'a', tag: 'b' } });
+    expect(both.status).toBe(400);
+    const audit = await api.request<{ items: { outcome: string }[] }>('GET', '/v1/admin/audit?action=cache.invalidate', { auth });
+    expect(audit.body.items.map((e) => e.outcome)).toEqual(['failure', 'success']);
+  });
+
   it('stops every service cleanly on SIGTERM', async () => {
     const results = await platform.stop();
     expect(results).toHaveLength(8);

@@ -10,6 +10,7 @@ import { createGatewayLimiter, RateLimiterCloser } from './limits/gateway-limits
 import { LoginThrottle } from './limits/login-throttle';
 import { IpRateLimitGuard, TenantRateLimitGuard } from './limits/rate-limit.guards';
 import type { Redis } from 'ioredis';
+import { CacheAdminController } from './admin/cache-admin.controller';
 import { ApiKeysController } from './auth/api-keys.controller';
 import { AuditController } from './auth/audit.controller';
 import { AuditInterceptor } from './auth/audit.interceptor';
@@ -29,7 +30,7 @@ export class GatewayModule {
     return {
       module: GatewayModule,
       imports: [UpstreamModule.forRoot(config)],
-      controllers: [AuthController, UsersController, ApiKeysController, AuditController, StatusController, TasksController],
+      controllers: [AuthController, UsersController, ApiKeysController, AuditController, CacheAdminController, StatusController, TasksController],
       providers: [
         ...AUTH_PROVIDERS,
         StatusService,
