@@ -73,6 +73,17 @@ function launch(spec, options) {
   return { spec, child, exited, tail };
 }
 
+function portAnswers(/** @type {number} */ port) {
+  return new Promise((res) => {
+    const socket = require('node:net').connect(port, '127.0.0.1');
+    socket.once('connect', () => {
+      socket.destroy();
+      res(true);
+    });
+    socket.once('error', () => res(false));
+  });
+}
+
 async function isReady(/** @type {number} */ port) {
   try {
     const res = await fetch(`http://127.0.0.1:${port}/health/ready`, { signal: AbortSignal.timeout(2000) });
@@ -103,6 +114,12 @@ async function waitReady(running, offset, deadline) {
 async function startPlatform(options = {}) {
   const offset = options.portOffset ?? 0;
   const specs = SERVICES.filter((s) => !options.only || options.only.includes(s.name));
+  // A leftover process on a port would answer the readiness checks in place of the new one.
+  for (const spec of specs) {
+    for (const port of [spec.http, spec.grpc].filter((p) => p !== undefined)) {
+      if (await portAnswers(/** @type {number} */ (port) + offset)) throw new Error(`port ${Number(port) + offset} of ${spec.name} is already in use`);
+    }
+  }
   const running = specs.map((spec) => launch(spec, options));
   const platform = {
     running,

@@ -1,6 +1,6 @@
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import type { AuthConfig } from '@sluice/config';
-import { RateLimiter, type RateLimitPolicy } from '@sluice/rate-limit';
+import { RateLimiter, resolvePolicy, type RateLimitPolicy } from '@sluice/rate-limit';
 import type { Logger } from '@sluice/telemetry';
 import type { Redis } from 'ioredis';
 import type { Registry } from 'prom-client';
@@ -20,6 +20,8 @@ export function gatewayPolicies(limits: AuthConfig['rateLimits']): Record<string
 
 export function createGatewayLimiter(redis: Redis, prefix: string, limits: AuthConfig['rateLimits'], registry: Registry, logger: Logger): RateLimiter {
   const policies = gatewayPolicies(limits);
+  // a bad policy is a configuration error: fail at start-up, not on the first request
+  Object.values(policies).forEach(resolvePolicy);
   return new RateLimiter({
     redis,
     prefix,

@@ -82,8 +82,8 @@ const gatewaySchema = z.object({
   REFRESH_TOKEN_TTL_SECONDS: z.coerce.number().int().min(300).max(90 * 86_400).default(30 * 86_400),
   API_KEY_ROTATION_GRACE_SECONDS: z.coerce.number().int().min(0).max(90 * 86_400).default(7 * 86_400),
   SIGNUP_ENABLED: booleanFlag(true),
-  RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000_000).default(600),
-  RATE_LIMIT_IP_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000_000).default(1_200),
+  RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(10_000_000).default(600),
+  RATE_LIMIT_IP_PER_MINUTE: z.coerce.number().int().min(1).max(10_000_000).default(1_200),
   LOGIN_ATTEMPTS_PER_ACCOUNT: z.coerce.number().int().min(1).max(10_000).default(10),
   LOGIN_ATTEMPTS_PER_IP: z.coerce.number().int().min(1).max(10_000).default(50),
   CORS_ORIGINS: z
