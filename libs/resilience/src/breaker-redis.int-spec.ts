@@ -1,7 +1,7 @@
 import { eventually, freePort, TestRedisServer, uniquePrefix } from '@sluice/testing';
 import { Redis } from 'ioredis';
 import { Registry } from 'prom-client';
-import { BreakerRegistry, CircuitOpenError, type Breaker } from '@sluice/resilience';
+import { BreakerRegistry, CircuitOpenError, type Breaker } from './index';
 import { readBreakerMetric } from '@sluice/resilience/testing';
 
 describe('a breaker around a real Redis that is killed and started again', () => {
