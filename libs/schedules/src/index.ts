@@ -1,0 +1,4 @@
+export { ScheduleTiming, isKnownTimeZone } from './lib/schedule-spec';
+export { nextFireTimes, dueFire, MISSED_AFTER_MS } from './lib/fire-times';
+export type { DueFire } from './lib/fire-times';
+export { scheduleMessageId } from './lib/message-id';
