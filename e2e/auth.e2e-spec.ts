@@ -98,6 +98,19 @@ describe('the gateway: tenants, tokens, API keys, roles and audit', () => {
     expect(audit.body.items).toHaveLength(1);
   });
 
+  it('pages lists with limit and an opaque cursor', async () => {
+    const admin = await api.signup('pages');
+    const auth = { token: admin.accessToken };
+    for (const name of ['k1', 'k2', 'k3']) await api.request('POST', '/v1/api-keys', { auth, body: { name } });
+    const first = await api.request<{ items: { name: string }[]; nextCursor: string | null }>('GET', '/v1/api-keys?limit=2', { auth });
+    expect(first.body.items.map((k) => k.name)).toEqual(['k1', 'k2']);
+    const second = await api.request<{ items: { name: string }[]; nextCursor: string | null }>('GET', `/v1/api-keys?limit=2&cursor=${first.body.nextCursor}`, { auth });
+    expect(second.body).toEqual({ items: [expect.objectContaining({ name: 'k3' })], nextCursor: null });
+    for (const bad of ['limit=0', 'limit=501', 'cursor=not-ours', 'sort=name']) {
+      expect((await api.request('GET', `/v1/api-keys?${bad}`, { auth })).status).toBe(400);
+    }
+  });
+
   it('keeps tenants apart (404), keeps members out of admin routes (403), and audits every denial', async () => {
     const a = await api.signup('tenant-a');
     const b = await api.signup('tenant-b');

@@ -14,3 +14,4 @@ export type { UserView, OrganizationView } from './lib/accounts';
 export { InvalidCredentialsError, RefreshTokenReuseError, EmailTakenError, SignupDisabledError } from './lib/auth-errors';
 export { Sessions } from './lib/sessions';
 export type { TokenPair, RequestMeta } from './lib/sessions';
+export type { PageRequest } from './lib/page-request';

@@ -1,10 +1,11 @@
-import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post } from '@nestjs/common';
-import { ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
+import { ApiBody, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { ApiKeys, type Principal } from '@sluice/auth';
 import { parseOrThrow, SluiceError } from '@sluice/contracts';
 import type { ServiceConfig } from '@sluice/config';
 import { SERVICE_CONFIG } from '@sluice/runtime';
 import { openApiSchema } from '../openapi';
+import { decodeCursor, ListQuery, page } from '../pagination';
 import { Audited } from './audit.interceptor';
 import { CurrentPrincipal } from './auth-metadata';
 import { CreateApiKeyRequest, Id, RotateApiKeyRequest } from './auth.schemas';
@@ -32,8 +33,12 @@ export class ApiKeysController {
 
   @Get()
   @ApiOperation({ summary: 'API keys of the caller\'s organization, without secrets' })
-  async list(@CurrentPrincipal() principal: Principal) {
-    return { items: (await this.apiKeys.list(principal.tenantId)).map(apiKeyJson), nextCursor: null };
+  @ApiQuery({ name: 'limit', required: false })
+  @ApiQuery({ name: 'cursor', required: false })
+  async list(@CurrentPrincipal() principal: Principal, @Query() query: unknown) {
+    const { limit, cursor } = parseOrThrow(ListQuery, query);
+    const keys = await this.apiKeys.list(principal.tenantId, { limit, after: decodeCursor(cursor) });
+    return page(keys, limit, apiKeyJson);
   }
 
   @Delete(':id')

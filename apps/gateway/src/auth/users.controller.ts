@@ -1,8 +1,9 @@
-import { Body, Controller, Get, Inject, Post } from '@nestjs/common';
-import { ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, Inject, Post, Query } from '@nestjs/common';
+import { ApiBody, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { Accounts, type Principal } from '@sluice/auth';
 import { parseOrThrow } from '@sluice/contracts';
 import { openApiSchema } from '../openapi';
+import { decodeCursor, ListQuery, page } from '../pagination';
 import { Audited } from './audit.interceptor';
 import { CurrentPrincipal, RequireRole } from './auth-metadata';
 import { CreateUserRequest } from './auth.schemas';
@@ -25,7 +26,11 @@ export class UsersController {
 
   @Get()
   @ApiOperation({ summary: 'Users of the caller\'s organization (admin)' })
-  async list(@CurrentPrincipal() principal: Principal) {
-    return { items: (await this.accounts.users(principal.tenantId)).map(userJson), nextCursor: null };
+  @ApiQuery({ name: 'limit', required: false })
+  @ApiQuery({ name: 'cursor', required: false })
+  async list(@CurrentPrincipal() principal: Principal, @Query() query: unknown) {
+    const { limit, cursor } = parseOrThrow(ListQuery, query);
+    const users = await this.accounts.users(principal.tenantId, { limit, after: decodeCursor(cursor) });
+    return page(users, limit, userJson);
   }
 }

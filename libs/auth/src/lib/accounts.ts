@@ -3,6 +3,7 @@ import { Prisma, type PrismaClient } from '@sluice/database';
 import { EmailTakenError, InvalidCredentialsError } from './auth-errors';
 import { dummyPasswordHash, hashPassword, verifyPassword } from './password-hasher';
 import type { Role } from './principal';
+import { afterPosition, type PageRequest } from './page-request';
 
 export interface UserView {
   readonly id: string;
@@ -73,8 +74,14 @@ export class Accounts {
     return userView(user);
   }
 
-  async users(tenantId: string): Promise<UserView[]> {
-    return (await this.prisma.user.findMany({ where: { organizationId: tenantId }, orderBy: { createdAt: 'asc' } })).map(userView);
+  /** Oldest first, keyset-paginated. */
+  async users(tenantId: string, pageOf: PageRequest = { limit: 500 }): Promise<UserView[]> {
+    const rows = await this.prisma.user.findMany({
+      where: { organizationId: tenantId, ...afterPosition(pageOf.after) },
+      orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+      take: pageOf.limit,
+    });
+    return rows.map(userView);
   }
 
   async organization(tenantId: string): Promise<OrganizationView> {

@@ -1,6 +1,7 @@
 import { NotFoundError, UnauthenticatedError } from '@sluice/contracts';
 import type { PrismaClient } from '@sluice/database';
 import { generateApiKey, parseApiKey } from './api-key-format';
+import { afterPosition, type PageRequest } from './page-request';
 import type { Principal, Role } from './principal';
 import { keyedHash, sameDigest } from './secret-tokens';
 
@@ -37,8 +38,13 @@ export class ApiKeys {
     return { ...view(row), key };
   }
 
-  async list(tenantId: string): Promise<ApiKeyView[]> {
-    const rows = await this.prisma.apiKey.findMany({ where: { organizationId: tenantId }, orderBy: { createdAt: 'asc' } });
+  /** Oldest first, keyset-paginated; never the secrets. */
+  async list(tenantId: string, pageOf: PageRequest = { limit: 500 }): Promise<ApiKeyView[]> {
+    const rows = await this.prisma.apiKey.findMany({
+      where: { organizationId: tenantId, ...afterPosition(pageOf.after) },
+      orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+      take: pageOf.limit,
+    });
     return rows.map(view);
   }
 
