@@ -1,1 +1,11 @@
-export {};
+export { RedisLock } from './lib/redis-lock';
+export type { RedisLockConfig, LockContext, LockInfo, ListLocksOptions } from './lib/redis-lock';
+export type { LockHandle } from './lib/lock-lease';
+export type { LockOptions, LockDefaults } from './lib/lock-options';
+export { DEFAULT_TTL_MS, DEFAULT_ACQUIRE_TIMEOUT_MS, MIN_TTL_MS } from './lib/lock-options';
+export { DEFAULT_RETRY } from './lib/lock-timing';
+export type { RetryPolicy } from './lib/lock-timing';
+export { LockAcquireTimeoutError, LockLostError, LockBackendError, InvalidLockArgumentError } from './lib/lock-errors';
+export type { LockLostReason } from './lib/lock-errors';
+export { MAX_LOCK_NAME_LENGTH } from './lib/lock-keys';
+export type { LockLogger } from './lib/lock-logger';
