@@ -1,3 +1,5 @@
+import { RedisLock } from '@sluice/lock';
+import { Redis } from 'ioredis';
 import { Client } from 'pg';
 import { ApiClient } from './support/api-client';
 import { createIsolatedEnv, type IsolatedEnv } from './support/isolated-env';
@@ -96,6 +98,27 @@ describe('the gateway: tenants, tokens, API keys, roles and audit', () => {
 
     const audit = await api.request<{ items: { action: string }[] }>('GET', '/v1/admin/audit?action=api_key.rotate', { auth });
     expect(audit.body.items).toHaveLength(1);
+  });
+
+  it('shows an admin the tenant\'s held locks only, and force-releases one (audited) so its holder loses it', async () => {
+    const a = await api.signup('locks-a');
+    const b = await api.signup('locks-b');
+    const redis = new Redis(process.env.REDIS_URL!);
+    const locks = new RedisLock({ redis, prefix: isolated.env.SLUICE_REDIS_PREFIX });
+    try {
+      const held = await locks.acquire(`tenant:${a.organization.id}:pipeline:daily`, { ttlMs: 1_000, autoExtend: true });
+      const listed = await api.request<{ items: { name: string; fence: number; ttlMs: number }[] }>('GET', '/v1/admin/locks', { auth: { token: a.accessToken } });
+      expect(listed.body.items).toEqual([expect.objectContaining({ name: 'pipeline:daily', fence: held.fence })]);
+      expect((await api.request<{ items: unknown[] }>('GET', '/v1/admin/locks', { auth: { token: b.accessToken } })).body.items).toEqual([]);
+      expect((await api.request('DELETE', '/v1/admin/locks/pipeline:daily', { auth: { token: b.accessToken } })).status).toBe(404);
+      expect((await api.request('DELETE', '/v1/admin/locks/pipeline:daily', { auth: { token: a.accessToken } })).status).toBe(204);
+      await new Promise<void>((resolve) => (held.signal.aborted ? resolve() : held.signal.addEventListener('abort', () => resolve())));
+      expect(held.signal.aborted).toBe(true);
+      const audit = await api.request<{ items: { target: string; outcome: string }[] }>('GET', '/v1/admin/audit?action=lock.force_release', { auth: { token: a.accessToken } });
+      expect(audit.body.items).toEqual([expect.objectContaining({ target: 'pipeline:daily', outcome: 'success' })]);
+    } finally {
+      await redis.quit();
+    }
   });
 
   it('pages lists with limit and an opaque cursor', async () => {

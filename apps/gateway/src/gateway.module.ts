@@ -2,6 +2,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import type { ServiceConfig } from '@sluice/config';
 import { IdempotencyStore } from '@sluice/idempotency';
+import { RedisLock } from '@sluice/lock';
 import { RateLimiter } from '@sluice/rate-limit';
 import { LOGGER, REDIS, SERVICE_CONFIG } from '@sluice/runtime';
 import { METRICS_REGISTRY, type Logger } from '@sluice/telemetry';
@@ -11,6 +12,7 @@ import { LoginThrottle } from './limits/login-throttle';
 import { IpRateLimitGuard, TenantRateLimitGuard } from './limits/rate-limit.guards';
 import type { Redis } from 'ioredis';
 import { CacheAdminController } from './admin/cache-admin.controller';
+import { LocksAdminController } from './admin/locks-admin.controller';
 import { ApiKeysController } from './auth/api-keys.controller';
 import { AuditController } from './auth/audit.controller';
 import { AuditInterceptor } from './auth/audit.interceptor';
@@ -30,7 +32,7 @@ export class GatewayModule {
     return {
       module: GatewayModule,
       imports: [UpstreamModule.forRoot(config)],
-      controllers: [AuthController, UsersController, ApiKeysController, AuditController, CacheAdminController, StatusController, TasksController],
+      controllers: [AuthController, UsersController, ApiKeysController, AuditController, CacheAdminController, LocksAdminController, StatusController, TasksController],
       providers: [
         ...AUTH_PROVIDERS,
         StatusService,
@@ -41,6 +43,12 @@ export class GatewayModule {
             createGatewayLimiter(redis, c.redisPrefix, c.auth!.rateLimits, registry, logger),
         },
         RateLimiterCloser,
+        {
+          provide: RedisLock,
+          inject: [REDIS, SERVICE_CONFIG, METRICS_REGISTRY, LOGGER],
+          useFactory: (redis: Redis, c: ServiceConfig, registry: Registry, logger: Logger) =>
+            new RedisLock({ redis, prefix: c.redisPrefix, registry, logger }),
+        },
         LoginThrottle,
         // guards run in this order: address limit, authentication, tenant limit
         { provide: APP_GUARD, useClass: IpRateLimitGuard },

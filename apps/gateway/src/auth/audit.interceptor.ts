@@ -32,7 +32,7 @@ export class AuditInterceptor implements NestInterceptor {
         tenantId: request.principal!.tenantId,
         actor: { type: request.principal!.kind, id: request.principal!.id },
         action,
-        target: target ?? request.params?.id ?? null,
+        target: target ?? request.params?.id ?? request.params?.name ?? null,
         outcome,
         ip: request.ip,
         requestId: request.id,

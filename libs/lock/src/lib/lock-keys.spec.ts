@@ -50,3 +50,10 @@ describe('lock keys', () => {
     expect(lockNameOfKey('p', keys.lock)).toBe('a:b');
   });
 });
+
+describe('lockKeyPattern', () => {
+  it('matches a name prefix literally', () => {
+    expect(lockKeyPattern('sluice', 'tenant:a*b:')).toBe('sluice:lock:tenant:a\\*b:*');
+    expect(lockKeyPattern('sluice')).toBe('sluice:lock:*');
+  });
+});

@@ -43,7 +43,9 @@ export function lockKeys(prefix: string, name: string): LockKeys {
 }
 
 /** SCAN pattern matching every lock key under `prefix`. */
-export const lockKeyPattern = (prefix: string): string => `${prefix}:lock:*`;
+const escapeGlob = (text: string) => text.replace(/[*?[\]\\]/g, '\\$&');
+
+export const lockKeyPattern = (prefix: string, namePrefix = ''): string => `${escapeGlob(prefix)}:lock:${escapeGlob(namePrefix)}*`;
 
 /** The lock name inside a key returned by a SCAN of `lockKeyPattern(prefix)`. */
 export const lockNameOfKey = (prefix: string, key: string): string => key.slice(`${prefix}:lock:`.length);

@@ -53,6 +53,8 @@ export interface LockInfo {
 export interface ListLocksOptions {
   /** stop after this many locks (default 1000) */
   readonly limit?: number;
+  /** only locks whose name starts with this (e.g. a tenant's `tenant:<id>:`); glob characters are matched literally */
+  readonly namePrefix?: string;
 }
 
 const MAX_OWNER_LENGTH = 200;
@@ -176,7 +178,7 @@ export class RedisLock {
     const found = new Map<string, LockInfo>();
     let cursor = '0';
     do {
-      const [next, keys] = await this.redis.scan(cursor, 'MATCH', lockKeyPattern(this.prefix), 'COUNT', SCAN_COUNT);
+      const [next, keys] = await this.redis.scan(cursor, 'MATCH', lockKeyPattern(this.prefix, options.namePrefix), 'COUNT', SCAN_COUNT);
       cursor = next;
       const names = keys.map((key) => lockNameOfKey(this.prefix, key)).filter((name) => !found.has(name));
       for (const info of await this.describe(names)) {
