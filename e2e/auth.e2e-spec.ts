@@ -104,7 +104,8 @@ describe('the gateway: tenants, tokens, API keys, roles and audit', () => {
     const a = await api.signup('locks-a');
     const b = await api.signup('locks-b');
     const redis = new Redis(process.env.REDIS_URL!);
-    const locks = new RedisLock({ redis, prefix: isolated.env.SLUICE_REDIS_PREFIX });
+    const warnings: string[] = [];
+    const locks = new RedisLock({ redis, prefix: isolated.env.SLUICE_REDIS_PREFIX, logger: { warn: (_f, m) => warnings.push(m), error: (_f, m) => warnings.push(m) } });
     try {
       const held = await locks.acquire(`tenant:${a.organization.id}:pipeline:daily`, { ttlMs: 1_000, autoExtend: true });
       const listed = await api.request<{ items: { name: string; fence: number; ttlMs: number }[] }>('GET', '/v1/admin/locks', { auth: { token: a.accessToken } });
@@ -114,6 +115,7 @@ describe('the gateway: tenants, tokens, API keys, roles and audit', () => {
       expect((await api.request('DELETE', '/v1/admin/locks/pipeline:daily', { auth: { token: a.accessToken } })).status).toBe(204);
       await new Promise<void>((resolve) => (held.signal.aborted ? resolve() : held.signal.addEventListener('abort', () => resolve())));
       expect(held.signal.aborted).toBe(true);
+      expect(warnings).toContain('lock lost while held');
       const audit = await api.request<{ items: { target: string; outcome: string }[] }>('GET', '/v1/admin/audit?action=lock.force_release', { auth: { token: a.accessToken } });
       expect(audit.body.items).toEqual([expect.objectContaining({ target: 'pipeline:daily', outcome: 'success' })]);
     } finally {

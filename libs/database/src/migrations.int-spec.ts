@@ -89,7 +89,11 @@ describe('prisma migrations through the offline schema engine', () => {
       );
       return rows.map((row) => row.name);
     });
-    expect(tables).toEqual(['auth.organizations', 'pipeline.pipelines', 'scheduler.tasks', 'scraper.pages']);
+    // every model of the schema, as `<@@schema>.<@@map>`: the migrations must create all of them
+    const models = [...(await readFile(SCHEMA, 'utf8')).matchAll(/^model \w+ \{[\s\S]*?^\}/gm)].map((m) => m[0]);
+    const expected = models.map((body) => `${/@@schema\("(\w+)"\)/.exec(body)?.[1]}.${/@@map\("(\w+)"\)/.exec(body)?.[1]}`).sort();
+    expect(expected).toEqual(expect.arrayContaining(['auth.organizations', 'pipeline.pipelines', 'scheduler.tasks', 'scraper.pages']));
+    expect(tables).toEqual(expected);
   });
 
   it('records migrations with the checksum the native engine would write', async () => {
