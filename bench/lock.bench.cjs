@@ -4,8 +4,6 @@
 //   lock_acquire_release  acquire + release of names nobody else holds
 //   lock_contended        16 callers taking turns on one name, each critical section checked for overlap
 // Prints JSON lines only; the keys of both implementations are deleted afterwards.
-/* global require, process, console, URL */
-/* eslint-disable @typescript-eslint/no-require-imports -- benchmarks are plain CommonJS that require the built libs */
 'use strict';
 const { randomBytes } = require('node:crypto');
 const { Redis } = require('ioredis');

@@ -1,6 +1,4 @@
 // @ts-check
-/* global require, process, console, URL */
-/* eslint-disable @typescript-eslint/no-require-imports */
 // Rate-limit decisions per second: Sluice's limiter (GCRA and the exact sliding window, one Lua
 // script per decision, with metrics) against rate-limiter-flexible's RateLimiterRedis (a fixed
 // window), same Redis, same ioredis client options, same concurrency, 100 keys, limits high enough

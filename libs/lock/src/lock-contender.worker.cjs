@@ -4,8 +4,6 @@
 //   INCR <inside> must answer 1 on entry and DECR must answer 0 on exit, otherwise a violation is
 //   pushed to <violations>; each section also makes one fenced write, which a Lua script accepts
 //   only if its fence is above the last accepted one (accepted/rejected fences go to two lists).
-/* global require, process, console, setTimeout */
-/* eslint-disable @typescript-eslint/no-require-imports -- plain CommonJS on purpose: a child process cannot use Jest's TypeScript transform */
 'use strict';
 const { Redis } = require('ioredis');
 const { RedisLock } = require('../dist/index.js');

@@ -2,8 +2,6 @@
 // Child process of redis-lock-processes.int-spec.ts: takes a lock with automatic extension with the
 // BUILT library, reports it over IPC, waits until its signal aborts (the test pauses this process
 // with SIGSTOP meanwhile), reports why, then releases late and reports what the release answered.
-/* global require, process, console, setTimeout, clearTimeout */
-/* eslint-disable @typescript-eslint/no-require-imports -- plain CommonJS on purpose: a child process cannot use Jest's TypeScript transform */
 'use strict';
 const { Redis } = require('ioredis');
 const { RedisLock } = require('../dist/index.js');

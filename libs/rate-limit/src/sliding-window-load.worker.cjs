@@ -1,6 +1,4 @@
 // @ts-check
-/* global require, process, setTimeout */
-/* eslint-disable @typescript-eslint/no-require-imports */
 // One load process for sliding-window.int-spec.ts: runs `concurrency` request loops against one key
 // through the BUILT library until the deadline, then reports every admission's Redis server time.
 'use strict';
