@@ -23,6 +23,7 @@ import { UsersController } from './auth/users.controller';
 import { IdempotencyInterceptor } from './idempotency/idempotency.interceptor';
 import { StatusController } from './status/status.controller';
 import { StatusService } from './status/status.service';
+import { SchedulesController } from './schedules/schedules.controller';
 import { TasksController } from './tasks/tasks.controller';
 import { UpstreamModule } from './upstream/upstream.module';
 
@@ -32,7 +33,7 @@ export class GatewayModule {
     return {
       module: GatewayModule,
       imports: [UpstreamModule.forRoot(config)],
-      controllers: [AuthController, UsersController, ApiKeysController, AuditController, CacheAdminController, LocksAdminController, StatusController, TasksController],
+      controllers: [AuthController, UsersController, ApiKeysController, AuditController, CacheAdminController, LocksAdminController, StatusController, TasksController, SchedulesController],
       providers: [
         ...AUTH_PROVIDERS,
         StatusService,

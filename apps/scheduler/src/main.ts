@@ -1,6 +1,6 @@
 import { config, telemetry } from './instrumentation';
 import { GRPC_SERVICES } from '@sluice/contracts';
 import { exitOnStartFailure, runService } from '@sluice/runtime';
-import { TasksModule } from './tasks/tasks.module';
+import { SchedulerAppModule } from './app.module';
 
-runService({ config, telemetry, module: TasksModule, grpc: GRPC_SERVICES.scheduler }).catch(exitOnStartFailure);
+runService({ config, telemetry, module: SchedulerAppModule, grpc: GRPC_SERVICES.scheduler }).catch(exitOnStartFailure);

@@ -15,5 +15,6 @@ import { TasksGrpcController } from './tasks.grpc.controller';
     },
     TaskEventsWorker,
   ],
+  exports: [TaskService],
 })
 export class TasksModule {}

@@ -1,5 +1,5 @@
 import { zodViolations } from '@sluice/contracts';
-import { ScheduleTiming } from './schedule-spec';
+import { applySchedulePatch, ScheduleDefinition, SchedulePatch, ScheduleTiming } from './schedule-spec';
 
 const problems = (value: unknown) => {
   const r = ScheduleTiming.safeParse(value);
@@ -28,5 +28,36 @@ describe('ScheduleTiming', () => {
 
   it('accepts 29 February in a leap year', () => {
     expect(problems({ cron: '0 0 * * *', startDate: '2024-02-29' })).toEqual([]);
+  });
+});
+
+describe('ScheduleDefinition and applySchedulePatch', () => {
+  const scrape = { kind: 'scrape', job: { startUrls: ['https://example.org/'] } };
+  const base = () => ScheduleDefinition.parse({ name: 'nightly', cron: '0 3 * * *', timezone: 'Europe/Berlin', target: scrape });
+
+  it('accepts a 6-field cron with seconds', () => {
+    expect(ScheduleDefinition.safeParse({ name: 'fast', cron: '*/2 * * * * *', target: scrape }).success).toBe(true);
+  });
+
+  it('names the field of a bad scrape job inside the target', () => {
+    const r = ScheduleDefinition.safeParse({ name: 'x', cron: '0 * * * *', target: { kind: 'scrape', job: { startUrls: ['ftp://x'] } } });
+    expect(r.success ? [] : zodViolations(r.error).map((v) => v.path)).toEqual(['target.job.startUrls.0']);
+  });
+
+  it('checks a patched end date against the stored start date', () => {
+    const current = { ...base(), startDate: '2026-05-02' };
+    expect(() => applySchedulePatch(current, { endDate: '2026-05-01' })).toThrow(
+      expect.objectContaining({ violations: [expect.objectContaining({ path: 'endDate' })] }),
+    );
+  });
+
+  it('removes a date patched to null and keeps the fields not in the patch', () => {
+    const current = { ...base(), startDate: '2026-05-02' };
+    const patched = applySchedulePatch(current, { startDate: null, cron: '0 4 * * *' });
+    expect(patched).toEqual({ ...base(), cron: '0 4 * * *' });
+  });
+
+  it('refuses unknown fields in a patch', () => {
+    expect(SchedulePatch.safeParse({ paused: true }).success).toBe(false);
   });
 });

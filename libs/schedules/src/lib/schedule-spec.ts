@@ -1,4 +1,5 @@
 import { Cron } from 'croner';
+import { parseOrThrow, ScrapeJobRequest } from '@sluice/contracts';
 import { z } from 'zod';
 
 /** True for an IANA zone this runtime knows (e.g. `Europe/Berlin`, `UTC`). */
@@ -24,33 +25,82 @@ const calendarDate = z
     { error: 'is not a date that exists' },
   );
 
+const timingFields = {
+  cron: z.string().min(1).max(200),
+  timezone: z.string().max(64).default('UTC'),
+  startDate: calendarDate.optional(),
+  endDate: calendarDate.optional(),
+  missedRuns: z.enum(['skip', 'run-once']).default('skip'),
+};
+
+type TimingFields = { cron: string; timezone: string; startDate?: string; endDate?: string };
+
+/** The rules that need more than one field: a zone this runtime knows, a cron that parses and fires, a date range in order. */
+function checkTiming(timing: TimingFields, ctx: z.RefinementCtx): void {
+  if (!isKnownTimeZone(timing.timezone)) {
+    ctx.addIssue({ code: 'custom', path: ['timezone'], message: `unknown time zone "${timing.timezone}"` });
+    return;
+  }
+  let cron: Cron;
+  try {
+    cron = new Cron(timing.cron, { timezone: timing.timezone, paused: true });
+  } catch (error) {
+    ctx.addIssue({ code: 'custom', path: ['cron'], message: `invalid cron expression: ${error instanceof Error ? error.message : String(error)}` });
+    return;
+  }
+  if (timing.startDate && timing.endDate && timing.endDate < timing.startDate) {
+    ctx.addIssue({ code: 'custom', path: ['endDate'], message: 'ends before it starts' });
+  }
+  if (!cron.nextRun(new Date('2000-01-01T00:00:00Z'))) {
+    ctx.addIssue({ code: 'custom', path: ['cron'], message: 'never fires (an impossible date?)' });
+  }
+}
+
 /** How often a schedule fires, where, and between which dates (both in the schedule's zone). */
-export const ScheduleTiming = z
-  .strictObject({
-    cron: z.string().min(1).max(200),
-    timezone: z.string().max(64).default('UTC'),
-    startDate: calendarDate.optional(),
-    endDate: calendarDate.optional(),
-    missedRuns: z.enum(['skip', 'run-once']).default('skip'),
-  })
-  .superRefine((timing, ctx) => {
-    if (!isKnownTimeZone(timing.timezone)) {
-      ctx.addIssue({ code: 'custom', path: ['timezone'], message: `unknown time zone "${timing.timezone}"` });
-      return;
-    }
-    let cron: Cron;
-    try {
-      cron = new Cron(timing.cron, { timezone: timing.timezone, paused: true });
-    } catch (error) {
-      ctx.addIssue({ code: 'custom', path: ['cron'], message: `invalid cron expression: ${error instanceof Error ? error.message : String(error)}` });
-      return;
-    }
-    if (timing.startDate && timing.endDate && timing.endDate < timing.startDate) {
-      ctx.addIssue({ code: 'custom', path: ['endDate'], message: 'ends before it starts' });
-    }
-    // "0 0 30 2 *" parses but never fires: refuse it rather than store a schedule that does nothing
-    if (!cron.nextRun(new Date('2000-01-01T00:00:00Z'))) {
-      ctx.addIssue({ code: 'custom', path: ['cron'], message: 'never fires (an impossible date?)' });
-    }
-  });
+export const ScheduleTiming = z.strictObject(timingFields).superRefine(checkTiming);
 export type ScheduleTiming = z.infer<typeof ScheduleTiming>;
+
+/** What a firing starts. Pipeline targets are accepted by this shape but refused by the scheduler until pipelines exist. */
+export const ScheduleTarget = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('scrape'), job: ScrapeJobRequest }),
+  z.strictObject({
+    kind: z.literal('pipeline'),
+    pipeline: z.string().regex(/^[a-z][a-z0-9_-]{0,62}$/, { error: 'must be a pipeline name' }),
+    params: z.record(z.string(), z.unknown()).optional(),
+  }),
+]);
+export type ScheduleTarget = z.infer<typeof ScheduleTarget>;
+
+const scheduleName = z.string().trim().min(1).max(200);
+
+/** A whole schedule: the body of `POST /v1/schedules` and the state every update must leave behind. */
+export const ScheduleDefinition = z
+  .strictObject({ name: scheduleName, target: ScheduleTarget, ...timingFields })
+  .superRefine(checkTiming);
+export type ScheduleDefinition = z.infer<typeof ScheduleDefinition>;
+
+/**
+ * The body of `PATCH /v1/schedules/{id}`: any subset of the fields, `null` removes a date. Rules
+ * across fields are checked on the merged result (`applySchedulePatch`).
+ */
+export const SchedulePatch = z.strictObject({
+  name: scheduleName.optional(),
+  target: ScheduleTarget.optional(),
+  cron: timingFields.cron.optional(),
+  timezone: z.string().max(64).optional(),
+  startDate: calendarDate.nullable().optional(),
+  endDate: calendarDate.nullable().optional(),
+  missedRuns: timingFields.missedRuns.unwrap().optional(),
+});
+export type SchedulePatch = z.infer<typeof SchedulePatch>;
+
+/** The schedule after a patch, validated as a whole (so `endDate` is checked against a stored `startDate`). */
+export function applySchedulePatch(current: ScheduleDefinition, patch: SchedulePatch): ScheduleDefinition {
+  const merged: Record<string, unknown> = { ...current };
+  for (const [key, value] of Object.entries(patch)) {
+    if (value === undefined) continue;
+    if (value === null) delete merged[key];
+    else merged[key] = value;
+  }
+  return parseOrThrow(ScheduleDefinition, merged);
+}

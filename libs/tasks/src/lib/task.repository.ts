@@ -14,6 +14,20 @@ export class TaskRepository {
     });
   }
 
+  /**
+   * Inserts a QUEUED task with the given id unless a task with that id exists (`ON CONFLICT DO
+   * NOTHING`), so concurrent creators of one id make one row. Returns the row and whether this call made it.
+   */
+  async createQueuedOnce(id: string, tenantId: string, job: ScrapeJobRequest, createdBy: string | undefined): Promise<{ task: TaskRow; created: boolean }> {
+    const { count } = await this.prisma.task.createMany({
+      data: [{ id, tenantId, kind: 'scrape', status: 'QUEUED', payload: job, createdBy: createdBy ?? null }],
+      skipDuplicates: true,
+    });
+    const task = await this.prisma.task.findFirst({ where: { id, tenantId } });
+    if (!task) throw new Error(`task ${id} exists for another tenant`);
+    return { task, created: count === 1 };
+  }
+
   find(tenantId: string, id: string): Promise<TaskRow | null> {
     return this.prisma.task.findFirst({ where: { id, tenantId } });
   }

@@ -41,4 +41,16 @@ describe('TaskService', () => {
     const { repo } = repository();
     await expect(new TaskService(repo, { publish: async () => undefined }).getTask({ tenantId: TENANT }, row.id)).rejects.toBeInstanceOf(NotFoundError);
   });
+
+  it('publishes a scheduled task again only while it is still QUEUED', async () => {
+    const msgIds: string[] = [];
+    const publisher: JobPublisher = { publish: async (_s, _p, { msgId }) => msgIds.push(msgId) };
+    let status = 'QUEUED';
+    const { repo } = repository({ createQueuedOnce: async () => ({ task: { ...row, status } as TaskRow, created: false }) });
+    const service = new TaskService(repo, publisher);
+    await service.createScrapeTaskOnce({ tenantId: TENANT }, row.id, job);
+    status = 'RUNNING';
+    await service.createScrapeTaskOnce({ tenantId: TENANT }, row.id, job);
+    expect(msgIds).toEqual([row.id]);
+  });
 });

@@ -24,13 +24,29 @@ export class TaskService {
    */
   async createScrapeTask(caller: Caller, job: ScrapeJobRequest): Promise<TaskRow> {
     const task = await this.tasks.createQueued(caller.tenantId, job, caller.userId);
+    await this.publish(caller, task, job);
+    return task;
+  }
+
+  private async publish(caller: Caller, task: TaskRow, job: ScrapeJobRequest): Promise<void> {
     try {
       await this.jobs.publish(SUBJECTS.scrapeJob, { taskId: task.id, tenantId: caller.tenantId, job }, { msgId: task.id });
     } catch (error) {
       await this.tasks.markFailed(task.id, 'the job could not be queued');
       throw new UnavailableError(`job queue unavailable: ${error instanceof Error ? error.message : String(error)}`);
     }
-    return task;
+  }
+
+  /**
+   * The task of one firing, with an id derived from (schedule, fire time): created and published
+   * once however often it is called. A repeat publishes again only while the task is still QUEUED
+   * (the first caller may have died before publishing); the message id makes JetStream drop the copy.
+   */
+  async createScrapeTaskOnce(caller: Caller, taskId: string, job: ScrapeJobRequest): Promise<{ task: TaskRow; created: boolean }> {
+    const { task, created } = await this.tasks.createQueuedOnce(taskId, caller.tenantId, job, caller.userId);
+    if (task.status !== 'QUEUED') return { task, created };
+    await this.publish(caller, task, job);
+    return { task, created };
   }
 
   async getTask(caller: Caller, id: string): Promise<TaskRow> {
