@@ -8,6 +8,7 @@ const { randomBytes, randomUUID } = require('node:crypto');
 const { resolve } = require('node:path');
 const { Redis } = require('ioredis');
 const { jetstreamManager } = require('@nats-io/jetstream');
+const { deleteKeysWithPrefix } = require('./support/redis-keys.cjs');
 const { measure, reportComparison } = require('./support/measure.cjs');
 
 const ROOT = resolve(__dirname, '..');
@@ -60,14 +61,6 @@ async function stopService(/** @type {import('node:child_process').ChildProcess}
   clearTimeout(timer);
 }
 
-async function deleteKeys(/** @type {Redis} */ redis, /** @type {string} */ prefix) {
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-    if (keys.length) await redis.unlink(...keys);
-    cursor = next;
-  } while (cursor !== '0');
-}
 
 async function main() {
   const id = randomBytes(4).toString('hex');
@@ -143,8 +136,8 @@ async function main() {
   } finally {
     for (const c of clients) c.close();
     await stopService(child);
-    await deleteKeys(redis, servicePrefix);
-    await deleteKeys(redis, peerPrefix);
+    await deleteKeysWithPrefix(redis, servicePrefix);
+    await deleteKeysWithPrefix(redis, peerPrefix);
     const jsm = await jetstreamManager(nc);
     for (const stream of topology.streams) await jsm.streams.delete(stream.name).catch(() => false);
     await closeNats(nc);

@@ -9,6 +9,7 @@ const { randomBytes } = require('node:crypto');
 const { Redis } = require('ioredis');
 const Redlock = require('redlock');
 const { RedisLock } = require('../libs/lock/dist/index.js');
+const { deleteKeysWithPrefix } = require('./support/redis-keys.cjs');
 const { measure, reportComparison } = require('./support/measure.cjs');
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -41,15 +42,6 @@ function overlapTracker() {
   };
 }
 
-/** Deletes every key under `prefix` (SCAN, in batches). */
-async function deletePrefix(/** @type {Redis} */ redis, /** @type {string} */ prefix) {
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-    cursor = next;
-    if (keys.length > 0) await redis.del(...keys);
-  } while (cursor !== '0');
-}
 
 /** Runs `a` and `b` alternately twice and keeps the better run of each, so neither profits from going second. */
 async function bestOfTwo(/** @type {() => Promise<import('./support/measure.cjs').Stats>} */ a, /** @type {() => Promise<import('./support/measure.cjs').Stats>} */ b) {
@@ -145,8 +137,8 @@ async function main() {
       redlock_retry: { retryDelay: 10, retryJitter: 10 },
     });
   } finally {
-    await deletePrefix(redis, sluicePrefix);
-    await deletePrefix(redis, redlockPrefix);
+    await deleteKeysWithPrefix(redis, sluicePrefix);
+    await deleteKeysWithPrefix(redis, redlockPrefix);
     redis.disconnect();
   }
 }

@@ -11,6 +11,7 @@ const { Redis } = require('ioredis');
 const { Registry } = require('prom-client');
 const { RateLimiterRedis } = require('rate-limiter-flexible');
 const { RateLimiter } = require('../libs/rate-limit/dist/index.js');
+const { deleteKeysWithPrefix } = require('./support/redis-keys.cjs');
 const { measure, reportComparison } = require('./support/measure.cjs');
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -27,15 +28,6 @@ function assertLoopback(/** @type {string} */ url) {
 
 const keyOf = (/** @type {number} */ i) => `tenant-${i % KEYS}`;
 
-async function deleteKeys(/** @type {Redis} */ redis, /** @type {string} */ prefix) {
-  let cursor = '0';
-  for (let round = 0; round < 10_000; round++) {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1_000);
-    if (keys.length > 0) await redis.del(...keys);
-    cursor = next;
-    if (cursor === '0') return;
-  }
-}
 
 /** @param {import('../libs/rate-limit/dist/index.js').RateLimitPolicy} policy @param {Redis} redis */
 async function measureSluice(policy, redis) {
@@ -54,7 +46,7 @@ async function measureSluice(policy, redis) {
     return { stats, violations };
   } finally {
     limiter.close();
-    await deleteKeys(redis, prefix);
+    await deleteKeysWithPrefix(redis, prefix);
   }
 }
 
@@ -78,7 +70,7 @@ async function measurePeer(redis) {
     });
     return { stats, violations };
   } finally {
-    await deleteKeys(redis, prefix);
+    await deleteKeysWithPrefix(redis, prefix);
   }
 }
 

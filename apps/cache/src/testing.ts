@@ -1,3 +1,4 @@
+import { deleteKeysWithPrefix } from '@sluice/testing';
 // Test fixture: the cache service started in this process (no signal handlers, no process.exit),
 // on a free loopback port, with its own Redis prefix and NATS namespace.
 import { Module, type INestMicroservice } from '@nestjs/common';
@@ -25,16 +26,10 @@ export interface CacheServiceUnderTest {
   dispose(): Promise<void>;
 }
 
-/** Deletes every key under `<prefix>:` with SCAN and UNLINK. */
 export async function deleteRedisKeys(redisUrl: string, prefix: string): Promise<void> {
   const redis = new Redis(redisUrl);
   try {
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-      if (keys.length) await redis.unlink(...keys);
-      cursor = next;
-    } while (cursor !== '0');
+    await deleteKeysWithPrefix(redis, prefix);
   } finally {
     await redis.quit();
   }

@@ -1,3 +1,4 @@
+import { deleteKeysWithPrefix } from '@sluice/testing';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { freePort, TestRedisServer, uniquePrefix } from '@sluice/testing';
 import { Redis } from 'ioredis';
@@ -5,14 +6,6 @@ import { CacheBackendUnavailableError, CacheStore, CODEC_BROTLI, CODEC_RAW, Valu
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
-async function deleteKeys(redis: Redis, prefix: string): Promise<void> {
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-    if (keys.length) await redis.unlink(...keys);
-    cursor = next;
-  } while (cursor !== '0');
-}
 
 const bytes = (s: string) => Buffer.from(s);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -28,7 +21,7 @@ describe('CacheStore on a real Redis', () => {
   });
 
   afterAll(async () => {
-    await deleteKeys(redis, prefix);
+    await deleteKeysWithPrefix(redis, prefix);
     await redis.quit();
   });
 

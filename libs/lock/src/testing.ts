@@ -1,19 +1,11 @@
 // Fixtures for this library's tests only; never imported by production code.
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import type { Redis } from 'ioredis';
 
 const REPO_ROOT = join(__dirname, '..', '..', '..');
 
-/** Deletes every key under `prefix` (SCAN in batches, never KEYS). */
-export async function deleteKeysWithPrefix(redis: Redis, prefix: string): Promise<void> {
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 500);
-    cursor = next;
-    if (keys.length > 0) await redis.del(...keys);
-  } while (cursor !== '0');
-}
+export { deleteKeysWithPrefix } from '@sluice/testing';
+
 
 /**
  * Builds `libs/lock/dist` (and what it references) for child processes, which cannot use Jest's

@@ -2,3 +2,4 @@
 export { TestRedisServer, freePort } from './lib/test-redis-server';
 export { eventually } from './lib/eventually';
 export { uniquePrefix } from './lib/unique-prefix';
+export { deleteKeysWithPrefix } from './lib/redis-keys';

@@ -1,3 +1,4 @@
+import type { CacheStats } from '@sluice/cache-store';
 import { SUBJECTS } from '@sluice/contracts';
 import { productionTopology, type NatsConnection, type Topology } from '@sluice/messaging';
 import { CacheClientConfigError } from './cache-client-errors';
@@ -42,18 +43,8 @@ export interface CacheEntry<T> extends SetOptions {
   readonly value: T;
 }
 
-export interface CacheServiceStats {
-  readonly hits: number;
-  readonly misses: number;
-  readonly sets: number;
-  readonly deletes: number;
-  readonly invalidations: number;
-  readonly expirations: number;
-  readonly evictions: number;
-  readonly warmSkipped: number;
-  readonly keys: number;
-  readonly bytesStored: number;
-}
+/** The tenant's cache counters, as the service keeps them (the store's own figures). */
+export type CacheServiceStats = CacheStats;
 
 export interface CacheClientMetrics {
   /** undefined without a near-cache */

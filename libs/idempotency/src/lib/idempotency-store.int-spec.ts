@@ -1,4 +1,4 @@
-import { uniquePrefix } from '@sluice/testing';
+import { deleteKeysWithPrefix, uniquePrefix } from '@sluice/testing';
 import { Redis } from 'ioredis';
 import { IdempotencyKeyInFlightError, IdempotencyKeyReusedError, IdempotencyStore } from './idempotency-store';
 
@@ -10,8 +10,7 @@ describe('IdempotencyStore on Redis', () => {
   const store = new IdempotencyStore(redis, prefix);
 
   afterAll(async () => {
-    const keys = await redis.keys(`${prefix}:*`);
-    if (keys.length) await redis.del(...keys);
+    await deleteKeysWithPrefix(redis, prefix);
     await redis.quit();
   });
 
