@@ -1,17 +1,12 @@
 import { Body, Controller, Get, HttpCode, Inject, Post } from '@nestjs/common';
 import { ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Principal } from '@sluice/auth';
-import type { ServiceConfig } from '@sluice/config';
 import { cacheV1, parseOrThrow } from '@sluice/contracts';
-import { callMetadata } from '@sluice/grpc';
-import { SERVICE_CONFIG } from '@sluice/runtime';
 import { z } from 'zod';
 import { Audited } from '../auth/audit.interceptor';
 import { CurrentPrincipal, RequireRole } from '../auth/auth-metadata';
 import { openApiSchema } from '../openapi';
-import { callerOf } from '../tasks/caller';
 import { UpstreamCaller } from '../upstream/upstream-caller';
-import { UPSTREAMS, type Upstreams } from '../upstream/upstream.module';
 
 const InvalidateRequest = z
   .strictObject({ tag: z.string().min(1).max(256).optional(), prefix: z.string().min(1).max(512).optional() })
@@ -25,20 +20,12 @@ const toNumbers = (stats: cacheV1.StatsResponse) =>
 @Controller('v1/admin/cache')
 @RequireRole('admin')
 export class CacheAdminController {
-  private readonly cache: cacheV1.CacheServiceClient;
-
-  constructor(
-    @Inject(SERVICE_CONFIG) private readonly config: ServiceConfig,
-    @Inject(UPSTREAMS) upstreams: Upstreams,
-    @Inject(UpstreamCaller) private readonly upstream: UpstreamCaller,
-  ) {
-    this.cache = upstreams.api.cache.getService<cacheV1.CacheServiceClient>('CacheService');
-  }
+  constructor(@Inject(UpstreamCaller) private readonly upstream: UpstreamCaller) {}
 
   @Get('stats')
   @ApiOperation({ summary: 'Hits, misses, sets, evictions, keys and bytes of the tenant\'s cache (admin)' })
   async stats(@CurrentPrincipal() principal: Principal) {
-    return toNumbers(await this.upstream.call('cache', () => this.cache.stats({}, this.metadata(principal))));
+    return toNumbers(await this.upstream.call('cache', principal, (cache, metadata) => cache.stats({}, metadata)));
   }
 
   @Post('invalidate')
@@ -48,14 +35,10 @@ export class CacheAdminController {
   @ApiBody({ schema: openApiSchema(InvalidateRequest) })
   async invalidate(@CurrentPrincipal() principal: Principal, @Body() body: unknown) {
     const request = parseOrThrow(InvalidateRequest, body);
-    const metadata = this.metadata(principal);
-    const reply = request.tag
-      ? await this.upstream.call('cache', () => this.cache.invalidateTag({ tag: request.tag! }, metadata))
-      : await this.upstream.call('cache', () => this.cache.invalidatePrefix({ prefix: request.prefix! }, metadata));
+    const reply = await this.upstream.call('cache', principal, (cache, metadata) =>
+      request.tag ? cache.invalidateTag({ tag: request.tag }, metadata) : cache.invalidatePrefix({ prefix: request.prefix! }, metadata),
+    );
     return { invalidated: Number(reply.invalidated) };
   }
 
-  private metadata(principal: Principal) {
-    return callMetadata(this.config.internalToken, callerOf(principal));
-  }
 }

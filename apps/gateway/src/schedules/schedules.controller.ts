@@ -1,18 +1,13 @@
 import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiBody, ApiOperation, ApiParam, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Principal } from '@sluice/auth';
-import type { ServiceConfig } from '@sluice/config';
 import { parseOrThrow, schedulerV1, timestampToIso, UnavailableError } from '@sluice/contracts';
-import { callMetadata } from '@sluice/grpc';
-import { SERVICE_CONFIG } from '@sluice/runtime';
 import { z } from 'zod';
 import { Audited } from '../auth/audit.interceptor';
 import { CurrentPrincipal } from '../auth/auth-metadata';
 import { openApiSchema } from '../openapi';
 import { ListQuery } from '../pagination';
-import { callerOf } from '../tasks/caller';
 import { UpstreamCaller } from '../upstream/upstream-caller';
-import { UPSTREAMS, type Upstreams } from '../upstream/upstream.module';
 import { CreateScheduleBody, NextQuery, UpdateScheduleBody } from './schedule-body';
 import { toScheduleView, toUpdateRequest } from './schedule-view';
 
@@ -26,15 +21,7 @@ function requireSchedule(schedule: schedulerV1.Schedule | undefined) {
 @ApiTags('schedules')
 @Controller('v1/schedules')
 export class SchedulesController {
-  private readonly scheduler: schedulerV1.SchedulerServiceClient;
-
-  constructor(
-    @Inject(SERVICE_CONFIG) private readonly config: ServiceConfig,
-    @Inject(UPSTREAMS) upstreams: Upstreams,
-    @Inject(UpstreamCaller) private readonly upstream: UpstreamCaller,
-  ) {
-    this.scheduler = upstreams.api.scheduler.getService<schedulerV1.SchedulerServiceClient>('SchedulerService');
-  }
+  constructor(@Inject(UpstreamCaller) private readonly upstream: UpstreamCaller) {}
 
   @Post()
   @Audited('schedule.create')
@@ -54,7 +41,7 @@ export class SchedulesController {
       missedRuns: b.missedRuns ?? '',
       target: b.target,
     };
-    const { schedule } = await this.upstream.call('scheduler', () => this.scheduler.createSchedule(request, this.metadata(principal)));
+    const { schedule } = await this.upstream.call('scheduler', principal, (scheduler, metadata) => scheduler.createSchedule(request, metadata));
     return requireSchedule(schedule);
   }
 
@@ -64,7 +51,7 @@ export class SchedulesController {
   @ApiQuery({ name: 'cursor', required: false })
   async list(@CurrentPrincipal() principal: Principal, @Query() query: unknown) {
     const { limit, cursor } = parseOrThrow(ListQuery, query);
-    const reply = await this.upstream.call('scheduler', () => this.scheduler.listSchedules({ limit, cursor: cursor ?? '' }, this.metadata(principal)));
+    const reply = await this.upstream.call('scheduler', principal, (scheduler, metadata) => scheduler.listSchedules({ limit, cursor: cursor ?? '' }, metadata));
     return { items: reply.schedules.map(toScheduleView), nextCursor: reply.nextCursor || null };
   }
 
@@ -74,7 +61,7 @@ export class SchedulesController {
   @ApiResponse({ status: 404, description: 'no such schedule for this tenant' })
   async get(@CurrentPrincipal() principal: Principal, @Param('id') id: string) {
     const scheduleId = parseOrThrow(ScheduleId, id, 'id');
-    const { schedule } = await this.upstream.call('scheduler', () => this.scheduler.getSchedule({ id: scheduleId }, this.metadata(principal)));
+    const { schedule } = await this.upstream.call('scheduler', principal, (scheduler, metadata) => scheduler.getSchedule({ id: scheduleId }, metadata));
     return requireSchedule(schedule);
   }
 
@@ -86,7 +73,7 @@ export class SchedulesController {
   async update(@CurrentPrincipal() principal: Principal, @Param('id') id: string, @Body() body: unknown) {
     const scheduleId = parseOrThrow(ScheduleId, id, 'id');
     const request = toUpdateRequest(scheduleId, parseOrThrow(UpdateScheduleBody, body));
-    const { schedule } = await this.upstream.call('scheduler', () => this.scheduler.updateSchedule(request, this.metadata(principal)));
+    const { schedule } = await this.upstream.call('scheduler', principal, (scheduler, metadata) => scheduler.updateSchedule(request, metadata));
     return requireSchedule(schedule);
   }
 
@@ -97,7 +84,7 @@ export class SchedulesController {
   @ApiParam({ name: 'id', format: 'uuid' })
   async remove(@CurrentPrincipal() principal: Principal, @Param('id') id: string) {
     const scheduleId = parseOrThrow(ScheduleId, id, 'id');
-    await this.upstream.call('scheduler', () => this.scheduler.deleteSchedule({ id: scheduleId }, this.metadata(principal)));
+    await this.upstream.call('scheduler', principal, (scheduler, metadata) => scheduler.deleteSchedule({ id: scheduleId }, metadata));
   }
 
   @Post(':id/pause')
@@ -107,7 +94,7 @@ export class SchedulesController {
   @ApiParam({ name: 'id', format: 'uuid' })
   async pause(@CurrentPrincipal() principal: Principal, @Param('id') id: string) {
     const scheduleId = parseOrThrow(ScheduleId, id, 'id');
-    const { schedule } = await this.upstream.call('scheduler', () => this.scheduler.pauseSchedule({ id: scheduleId }, this.metadata(principal)));
+    const { schedule } = await this.upstream.call('scheduler', principal, (scheduler, metadata) => scheduler.pauseSchedule({ id: scheduleId }, metadata));
     return requireSchedule(schedule);
   }
 
@@ -118,7 +105,7 @@ export class SchedulesController {
   @ApiParam({ name: 'id', format: 'uuid' })
   async resume(@CurrentPrincipal() principal: Principal, @Param('id') id: string) {
     const scheduleId = parseOrThrow(ScheduleId, id, 'id');
-    const { schedule } = await this.upstream.call('scheduler', () => this.scheduler.resumeSchedule({ id: scheduleId }, this.metadata(principal)));
+    const { schedule } = await this.upstream.call('scheduler', principal, (scheduler, metadata) => scheduler.resumeSchedule({ id: scheduleId }, metadata));
     return requireSchedule(schedule);
   }
 
@@ -129,11 +116,8 @@ export class SchedulesController {
   async next(@CurrentPrincipal() principal: Principal, @Param('id') id: string, @Query() query: unknown) {
     const scheduleId = parseOrThrow(ScheduleId, id, 'id');
     const { count } = parseOrThrow(NextQuery, query);
-    const reply = await this.upstream.call('scheduler', () => this.scheduler.nextFireTimes({ id: scheduleId, count }, this.metadata(principal)));
+    const reply = await this.upstream.call('scheduler', principal, (scheduler, metadata) => scheduler.nextFireTimes({ id: scheduleId, count }, metadata));
     return { timezone: reply.timezone, fireTimes: reply.fireTimes.map((t) => timestampToIso(t)) };
   }
 
-  private metadata(principal: Principal) {
-    return callMetadata(this.config.internalToken, callerOf(principal));
-  }
 }

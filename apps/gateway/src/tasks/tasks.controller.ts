@@ -1,18 +1,13 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Post } from '@nestjs/common';
 import { ApiBody, ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { openApiSchema } from '../openapi';
-import type { ServiceConfig } from '@sluice/config';
 import { parseOrThrow, ScrapeJobRequest, schedulerV1, UnavailableError } from '@sluice/contracts';
-import { callMetadata } from '@sluice/grpc';
-import { SERVICE_CONFIG } from '@sluice/runtime';
 import { z } from 'zod';
 import { UpstreamCaller } from '../upstream/upstream-caller';
-import { UPSTREAMS, type Upstreams } from '../upstream/upstream.module';
 import type { Principal } from '@sluice/auth';
 import { Audited } from '../auth/audit.interceptor';
 import { CurrentPrincipal } from '../auth/auth-metadata';
 import { Idempotent } from '../idempotency/idempotency.interceptor';
-import { callerOf } from './caller';
 import { toTaskView } from './task-view';
 
 const TaskId = z.uuid({ error: 'must be a UUID' });
@@ -25,15 +20,7 @@ function requireTask(task: schedulerV1.Task | undefined): schedulerV1.Task {
 @ApiTags('tasks')
 @Controller('v1')
 export class TasksController {
-  private readonly scheduler: schedulerV1.SchedulerServiceClient;
-
-  constructor(
-    @Inject(SERVICE_CONFIG) private readonly config: ServiceConfig,
-    @Inject(UPSTREAMS) upstreams: Upstreams,
-    @Inject(UpstreamCaller) private readonly upstream: UpstreamCaller,
-  ) {
-    this.scheduler = upstreams.api.scheduler.getService<schedulerV1.SchedulerServiceClient>('SchedulerService');
-  }
+  constructor(@Inject(UpstreamCaller) private readonly upstream: UpstreamCaller) {}
 
   @Post('scrape-jobs')
   @HttpCode(202)
@@ -45,8 +32,8 @@ export class TasksController {
   @Idempotent()
   async createScrapeJob(@CurrentPrincipal() principal: Principal, @Body() body: unknown) {
     const job = parseOrThrow(ScrapeJobRequest, body);
-    const { task } = await this.upstream.call('scheduler', () =>
-      this.scheduler.createTask({ kind: 'scrape', payload: job }, callMetadata(this.config.internalToken, callerOf(principal))),
+    const { task } = await this.upstream.call('scheduler', principal, (scheduler, metadata) =>
+      scheduler.createTask({ kind: 'scrape', payload: job }, metadata),
     );
     const view = toTaskView(requireTask(task));
     return { taskId: view.id, status: view.status };
@@ -59,9 +46,7 @@ export class TasksController {
   @ApiResponse({ status: 404, description: 'no such task for this tenant' })
   async getTask(@CurrentPrincipal() principal: Principal, @Param('id') id: string) {
     const taskId = parseOrThrow(TaskId, id, 'id');
-    const { task } = await this.upstream.call('scheduler', () =>
-      this.scheduler.getTask({ id: taskId }, callMetadata(this.config.internalToken, callerOf(principal))),
-    );
+    const { task } = await this.upstream.call('scheduler', principal, (scheduler, metadata) => scheduler.getTask({ id: taskId }, metadata));
     return toTaskView(requireTask(task));
   }
 }

@@ -5,7 +5,9 @@ import { GRPC_SERVICES, META_SERVICE } from '@sluice/contracts';
 import { grpcClientOptions } from '@sluice/grpc';
 import { UpstreamCaller } from './upstream-caller';
 
-export const UPSTREAMS = Symbol('UPSTREAMS');
+import { UPSTREAMS } from './upstream.tokens';
+
+export { UPSTREAMS };
 
 /** One gRPC client per service for its own API, and one for its sluice.meta.v1 InfoService. */
 export interface Upstreams {
