@@ -7,7 +7,7 @@ import { callMetadata, callUpstream } from '@sluice/grpc';
 import type { Breaker, BreakerRegistry } from '@sluice/resilience';
 import { BREAKERS, SERVICE_CONFIG } from '@sluice/runtime';
 import type { Observable } from 'rxjs';
-import { callerOf } from '../tasks/caller';
+import { callerOf } from './caller-context';
 import type { Upstreams } from './upstream.module';
 import { UPSTREAMS } from './upstream.tokens';
 

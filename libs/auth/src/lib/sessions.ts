@@ -55,7 +55,7 @@ export class Sessions {
       const user = await this.accounts.userById(userId).catch(() => {
         throw new UnauthenticatedError('refresh token invalid or expired');
       });
-      return { accessToken: this.accessTokens.issue({ id: user.id, tenantId: user.organizationId, role: user.role }), refreshToken: token, expiresIn: this.accessTokens.ttlSeconds };
+      return this.pair(user, token);
     } catch (error) {
       if (error instanceof RefreshTokenReuseError) {
         const user = await this.accounts.userById(error.userId).catch(() => undefined);
@@ -79,10 +79,15 @@ export class Sessions {
     if (user) await this.record(user, 'auth.logout', 'success', meta);
   }
 
+  /** A new login: a fresh refresh-token family. */
   private async tokensFor(user: UserView): Promise<TokenPair> {
+    return this.pair(user, await this.refreshTokens.issue(user.id));
+  }
+
+  private pair(user: UserView, refreshToken: string): TokenPair {
     return {
       accessToken: this.accessTokens.issue({ id: user.id, tenantId: user.organizationId, role: user.role }),
-      refreshToken: await this.refreshTokens.issue(user.id),
+      refreshToken,
       expiresIn: this.accessTokens.ttlSeconds,
     };
   }
