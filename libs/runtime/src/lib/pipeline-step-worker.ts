@@ -15,6 +15,8 @@ import { PUBLISHER } from './tokens';
 export interface StepOutcome {
   readonly rowsIn: number;
   readonly rowsOut: number;
+  readonly checks?: StepEventMessage['checks'];
+  readonly output?: StepEventMessage['output'];
 }
 
 /** A step that cannot succeed however often it is retried (bad input, missing feature). */
@@ -51,9 +53,9 @@ export abstract class PipelineStepWorker extends JetStreamWorker<PipelineStepJob
   }
 
   private emit(job: PipelineStepJobMessage, type: StepEventType, extra: Partial<StepEventMessage> = {}) {
-    const event: StepEventMessage = { ...job, type, at: new Date().toISOString(), ...extra };
-    return this.events.publish(SUBJECTS.stepEvent(job.runId, job.stepId, type), event, {
-      msgId: `${job.runId}:${job.stepId}:${type}`,
-    });
+    const { runId, stepId, tenantId, attempt } = job;
+    const event: StepEventMessage = { runId, stepId, tenantId, attempt, type, at: new Date().toISOString(), ...extra };
+    // The attempt is part of the id: a retry's events must not be dropped as duplicates of the last try's.
+    return this.events.publish(SUBJECTS.stepEvent(runId, stepId, type), event, { msgId: `${runId}:${stepId}:${attempt}:${type}` });
   }
 }

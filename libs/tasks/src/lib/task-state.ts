@@ -24,6 +24,7 @@ const TARGET_OF_EVENT: Readonly<Record<TaskEventType, TaskState | undefined>> = 
   progress: undefined,
   succeeded: 'SUCCEEDED',
   failed: 'FAILED',
+  cancelled: 'CANCELLED',
 };
 
 /**

@@ -1,0 +1,3 @@
+export { tenantSchema, stagingTable, rejectTable, loadingTable, stepOutputTable, stepInputTables, qualifiedName } from './lib/names';
+export { ensureTenantSchema } from './lib/tenant-schema';
+export type { RunSql } from './lib/tenant-schema';
