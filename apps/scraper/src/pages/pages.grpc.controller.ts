@@ -32,6 +32,7 @@ export class PagesGrpcController implements scraperV1.ScraperServiceController {
         data: (p.data as Record<string, unknown> | null) ?? undefined,
         error: p.error ?? '',
       })),
+      nextCursor: '',
     };
   }
 }
