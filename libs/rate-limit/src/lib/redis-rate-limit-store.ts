@@ -18,8 +18,9 @@ interface PendingDecision extends ScriptCall {
   readonly reject: (error: unknown) => void;
 }
 
-// Bounds one pipeline's size (and the memory of decisions waiting for it).
-const MAX_BATCH = 512;
+// Bounds one pipeline's size. Small enough that Redis starts on the first pipeline of a burst while
+// this process still builds the next one (one pipeline of 512 left the two taking turns, ~40% slower).
+const MAX_BATCH = 32;
 
 /**
  * Decisions made in Redis: one script call per decision, on Redis's clock. Decisions asked for in
