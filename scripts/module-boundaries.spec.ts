@@ -20,7 +20,7 @@ describe('module boundaries', () => {
   jest.setTimeout(60_000);
 
   it('forbids a lib from importing an app', () => {
-    const errors = boundaryErrors('libs/tasks/src/lib/probe.ts', "import { GatewayModule } from '@sluice/app-gateway';\nexport const x = GatewayModule;\n");
+    const errors = boundaryErrors('libs/crawl/src/lib/probe.ts', "import { GatewayModule } from '@sluice/app-gateway';\nexport const x = GatewayModule;\n");
     expect(errors.join('\n')).toMatch(/imports of apps are forbidden/i);
   });
 
