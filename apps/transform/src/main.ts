@@ -1,6 +1,6 @@
 import { config, telemetry } from './instrumentation';
 import { GRPC_SERVICES } from '@sluice/contracts';
 import { exitOnStartFailure, runService } from '@sluice/runtime';
-import { StepsModule } from './steps/steps.module';
+import { TransformAppModule } from './app.module';
 
-runService({ config, telemetry, module: StepsModule, grpc: GRPC_SERVICES.transform }).catch(exitOnStartFailure);
+runService({ config, telemetry, module: TransformAppModule, grpc: GRPC_SERVICES.transform }).catch(exitOnStartFailure);

@@ -1,6 +1,24 @@
 import { Module } from '@nestjs/common';
-import { TransformStepWorker } from './transform-step.worker';
+import { METRICS_REGISTRY } from '@sluice/telemetry';
+import { TransformWriter } from '@sluice/transform';
+import type { Pool } from 'pg';
+import type { Registry } from 'prom-client';
+import { WAREHOUSE_POOL } from '../warehouse/warehouse-pool';
+import { WarehouseModule } from '../warehouse/warehouse.module';
+import { PIPELINE_ROWS, pipelineRowsCounter } from './pipeline-rows.metric';
 import { StatusGrpcController } from './status.grpc.controller';
+import { TransformStepWorker } from './transform-step.worker';
 
-@Module({ controllers: [StatusGrpcController], providers: [TransformStepWorker] })
+/** Longest one statement of a transform may run. */
+const TRANSFORM_STATEMENT_TIMEOUT_MS = 30 * 60_000;
+
+@Module({
+  imports: [WarehouseModule],
+  controllers: [StatusGrpcController],
+  providers: [
+    { provide: TransformWriter, inject: [WAREHOUSE_POOL], useFactory: (pool: Pool) => new TransformWriter(pool, TRANSFORM_STATEMENT_TIMEOUT_MS) },
+    { provide: PIPELINE_ROWS, inject: [METRICS_REGISTRY], useFactory: (registry: Registry) => pipelineRowsCounter(registry) },
+    TransformStepWorker,
+  ],
+})
 export class StepsModule {}

@@ -1,12 +1,37 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import type { PipelineStepJobMessage } from '@sluice/contracts';
 import { PermanentStepError, PipelineStepWorker, type StepOutcome } from '@sluice/runtime';
+import { planTransform, TransformJobError, TransformWriteError, TransformWriter } from '@sluice/transform';
+import type { Counter } from 'prom-client';
+import { PIPELINE_ROWS } from './pipeline-rows.metric';
 
-/** Runs transform steps. Not part of this version: each step fails with that reason instead of hanging. */
+/**
+ * Runs transform steps: the SELECT inside PostgreSQL into the tenant's target table, with its
+ * lineage in the same transaction. A redelivered step that already wrote reports that version and
+ * writes nothing.
+ */
 @Injectable()
 export class TransformStepWorker extends PipelineStepWorker {
   protected readonly kind = 'transform';
 
-  protected async runStep(): Promise<StepOutcome> {
-    throw new PermanentStepError('transform steps are not available in this version of Sluice');
+  constructor(
+    @Inject(TransformWriter) private readonly writer: TransformWriter,
+    @Inject(PIPELINE_ROWS) private readonly rows: Counter<'kind' | 'direction'>,
+  ) {
+    super();
+  }
+
+  protected async runStep(job: PipelineStepJobMessage): Promise<StepOutcome> {
+    try {
+      const result = await this.writer.run(await planTransform(job));
+      if (!result.alreadyDone) {
+        this.rows.inc({ kind: 'transform', direction: 'in' }, result.rowsIn);
+        this.rows.inc({ kind: 'transform', direction: 'out' }, result.rowsOut);
+      }
+      return { rowsIn: result.rowsIn, rowsOut: result.rowsOut, output: result.output };
+    } catch (error) {
+      if (error instanceof TransformJobError || error instanceof TransformWriteError) throw new PermanentStepError(error.message);
+      throw error;
+    }
   }
 }

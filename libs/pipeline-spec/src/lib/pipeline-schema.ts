@@ -113,22 +113,33 @@ const minMaxProblem = (check: { min?: number; max?: number }, ctx: z.RefinementC
   }
 };
 
-const NotNullCheck = z.strictObject({ type: z.literal('not_null'), column: SqlName, severity });
-const UniqueCheck = z.strictObject({ type: z.literal('unique'), column: SqlName, severity });
+/**
+ * How many failing rows a row-level check tolerates before it fails: at most `maxFailing` rows and at
+ * most `maxFailingPercent` of the rows checked (both must hold when both are given; none = 0 rows).
+ */
+const thresholds = {
+  maxFailing: z.int().min(0).optional(),
+  maxFailingPercent: z.number().min(0).max(100).optional(),
+};
+
+const NotNullCheck = z.strictObject({ type: z.literal('not_null'), column: SqlName, severity, ...thresholds });
+const UniqueCheck = z.strictObject({ type: z.literal('unique'), column: SqlName, severity, ...thresholds });
 const RangeCheck = z
-  .strictObject({ type: z.literal('range'), column: SqlName, min: z.number().optional(), max: z.number().optional(), severity })
+  .strictObject({ type: z.literal('range'), column: SqlName, min: z.number().optional(), max: z.number().optional(), severity, ...thresholds })
   .superRefine(minMaxProblem);
 const AcceptedValuesCheck = z.strictObject({
   type: z.literal('accepted_values'),
   column: SqlName,
   values: z.array(z.union([z.string().max(1000), z.number(), z.boolean()])).min(1, 'needs at least one value').max(1000),
   severity,
+  ...thresholds,
 });
 const RegexCheck = z.strictObject({
   type: z.literal('regex'),
   column: SqlName,
   pattern: refinedString(regexPatternProblem),
   severity,
+  ...thresholds,
 });
 const RowCountCheck = z
   .strictObject({ type: z.literal('row_count'), min: z.int().min(0).optional(), max: z.int().min(0).optional(), severity })
@@ -171,6 +182,8 @@ export const DqStep = z.strictObject({
         if (name !== undefined && names.indexOf(name) !== index) ctx.addIssue({ code: 'custom', path: [index, 'name'], message: `duplicate check name ${name}`, input: name });
       });
     }),
+  /** Row-level checks read a random sample of about this share of the input (TABLESAMPLE BERNOULLI). */
+  sample: z.strictObject({ percent: z.number().gt(0).max(100) }).optional(),
   dependsOn: DependsOn,
 });
 

@@ -26,6 +26,17 @@ export class PermanentStepError extends SluiceError {
   }
 }
 
+/** A step that ran and must be reported as failed with what it found (a dq step whose error-severity check failed). */
+export class StepFailedWithChecks extends PermanentStepError {
+  constructor(
+    message: string,
+    readonly checks: NonNullable<StepEventMessage['checks']>,
+    readonly rowsIn?: number,
+  ) {
+    super(message);
+  }
+}
+
 /**
  * Runs pipeline steps of one kind from `jobs.pipeline.<kind>` and reports them on
  * `events.step.<run>.<step>.*`. A permanent failure is reported and acknowledged; any other error
@@ -48,7 +59,8 @@ export abstract class PipelineStepWorker extends JetStreamWorker<PipelineStepJob
       await this.emit(job, 'succeeded', outcome);
     } catch (error) {
       if (!(error instanceof PermanentStepError)) throw error;
-      await this.emit(job, 'failed', { error: error.message });
+      const found = error instanceof StepFailedWithChecks ? { checks: error.checks, rowsIn: error.rowsIn } : {};
+      await this.emit(job, 'failed', { error: error.message, ...found });
     }
   }
 

@@ -1,0 +1,10 @@
+export { compileCheck, isRowLevelCheck, maxAgeSeconds, MAX_EXAMPLES } from './lib/check-query';
+export type { CheckInput, CheckQueries, RowLevelCheck } from './lib/check-query';
+export { judge, withinThresholds } from './lib/check-verdict';
+export type { Measurement, Verdict, Thresholds } from './lib/check-verdict';
+export { checkName } from './lib/check-name';
+export { toExampleRow } from './lib/example-row';
+export { DqCheckRunner, DqInputError, sampleSeed } from './lib/check-runner';
+export type { DqStepInput, DqStepReport } from './lib/check-runner';
+export { dqStepInput, DqJobError } from './lib/dq-job';
+export type { SqlQuery } from './lib/sql-query';

@@ -1,0 +1,10 @@
+export { planTransform, TransformJobError } from './lib/transform-job';
+export type { TransformPlan } from './lib/transform-job';
+export { TransformWriter, TransformWriteError } from './lib/transform-writer';
+export type { TransformResult } from './lib/transform-writer';
+export { DatasetsRepository } from './lib/datasets.repository';
+export type { Page } from './lib/datasets.repository';
+export { versionWrittenBy, recordTableVersion } from './lib/lineage';
+export type { TableVersion, NewTableVersion } from './lib/lineage';
+export { keyIndexName, buildTable } from './lib/write-statements';
+export { encodeRowsCursor, decodeRowsCursor, encodeDatasetsCursor, decodeDatasetsCursor } from './lib/dataset-cursor';
