@@ -2,6 +2,7 @@ import helmet from '@fastify/helmet';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { ServiceConfig } from '@sluice/config';
 import { setupOpenApi } from './openapi';
+import { registerYamlBodyParser } from './pipelines/yaml-body-parser';
 
 /**
  * What only the public edge needs: security headers, a CORS allowlist (no origin is allowed
@@ -20,6 +21,7 @@ export function configureEdge(config: ServiceConfig) {
       exposedHeaders: ['X-Request-Id', 'RateLimit', 'RateLimit-Policy', 'Retry-After'],
       maxAge: 600,
     });
+    registerYamlBodyParser(app);
     setupOpenApi(app);
   };
 }

@@ -1,6 +1,6 @@
 import { config, telemetry } from './instrumentation';
 import { GRPC_SERVICES } from '@sluice/contracts';
 import { exitOnStartFailure, runService } from '@sluice/runtime';
-import { PipelinesModule } from './pipelines/pipelines.module';
+import { OrchestratorAppModule } from './app.module';
 
-runService({ config, telemetry, module: PipelinesModule, grpc: GRPC_SERVICES.orchestrator }).catch(exitOnStartFailure);
+runService({ config, telemetry, module: OrchestratorAppModule, grpc: GRPC_SERVICES.orchestrator }).catch(exitOnStartFailure);
