@@ -4,10 +4,14 @@ export const SUBJECTS = {
   pipelineJob: (kind: PipelineStepKind) => `jobs.pipeline.${kind}`,
   taskEvent: (taskId: string, event: TaskEventType) => `events.task.${taskId}.${event}`,
   allTaskEvents: 'events.task.>',
+  /** every event of one task (what its SSE stream follows) */
+  taskEvents: (taskId: string) => `events.task.${taskId}.>`,
   stepEvent: (runId: string, stepId: string, event: StepEventType) => `events.step.${runId}.${stepId}.${event}`,
   allStepEvents: 'events.step.>',
   runEvent: (runId: string, event: RunEventType) => `events.run.${runId}.${event}`,
   allRunEvents: 'events.run.>',
+  /** every event of one run (what its SSE stream follows) */
+  runEvents: (runId: string) => `events.run.${runId}.>`,
   cacheInvalidated: 'events.cache.invalidated',
 } as const;
 

@@ -1,8 +1,22 @@
 import type { PrismaClient, Task } from '@sluice/database';
 import type { ScrapeJobRequest, TaskEventMessage } from '@sluice/contracts';
+import type { TaskPosition } from './task-cursor';
 import { applyTaskEvent, statesLeadingTo, type TaskState } from './task-state';
 
 export type TaskRow = Task;
+
+/** Which tasks a list shows; an absent field does not filter. */
+export interface TaskFilter {
+  readonly status?: TaskState;
+  readonly kind?: string;
+}
+
+/** The number of a tenant's tasks of one kind in one status. */
+export interface TaskCountRow {
+  readonly kind: string;
+  readonly status: TaskState;
+  readonly count: number;
+}
 
 /** Task rows in the scheduler schema. Every query is scoped by tenant. */
 export class TaskRepository {
@@ -30,6 +44,38 @@ export class TaskRepository {
 
   find(tenantId: string, id: string): Promise<TaskRow | null> {
     return this.prisma.task.findFirst({ where: { id, tenantId } });
+  }
+
+  /** Newest first; `after` is the last task of the previous page. */
+  list(tenantId: string, filter: TaskFilter, limit: number, after: TaskPosition | undefined): Promise<TaskRow[]> {
+    return this.prisma.task.findMany({
+      where: {
+        tenantId,
+        ...(filter.status ? { status: filter.status } : {}),
+        ...(filter.kind ? { kind: filter.kind } : {}),
+        ...(after ? { OR: [{ createdAt: { lt: after.createdAt } }, { createdAt: after.createdAt, id: { lt: after.id } }] } : {}),
+      },
+      orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+      take: limit,
+    });
+  }
+
+  /** The tenant's task counts by kind and status (pairs without tasks are absent). */
+  async countByKindAndStatus(tenantId: string): Promise<TaskCountRow[]> {
+    const groups = await this.prisma.task.groupBy({ by: ['kind', 'status'], where: { tenantId }, _count: { _all: true }, orderBy: [{ kind: 'asc' }, { status: 'asc' }] });
+    return groups.map((g) => ({ kind: g.kind, status: g.status as TaskState, count: g._count._all }));
+  }
+
+  /**
+   * Moves a task of the tenant to CANCELLED if it has not ended, in one conditional update (a
+   * racing final event or cancel cannot make an illegal transition). Returns whether it moved.
+   */
+  async cancel(tenantId: string, id: string, at: Date): Promise<boolean> {
+    const { count } = await this.prisma.task.updateMany({
+      where: { id, tenantId, status: { in: statesLeadingTo('CANCELLED') } },
+      data: { status: 'CANCELLED', finishedAt: at },
+    });
+    return count === 1;
   }
 
   /** Moves a task to FAILED unless it already ended; used when its job could not be enqueued. */
