@@ -1,34 +1,77 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { ScrapeJobMessage, SUBJECTS, type TaskEventMessage, type TaskEventType } from '@sluice/contracts';
-import type { MessageContext } from '@sluice/messaging';
-import { EventPublisher, JetStreamWorker, PUBLISHER, type WorkerDefinition } from '@sluice/runtime';
+import type { ServiceConfig } from '@sluice/config';
+import { ScrapeJobMessage, ScrapeJobRequest, SUBJECTS } from '@sluice/contracts';
+import type { DeadLetter, MessageContext } from '@sluice/messaging';
+import { JetStreamWorker, SERVICE_CONFIG, type WorkerDefinition } from '@sluice/runtime';
+import { CrawlRuntime } from '../crawl/crawl-runtime';
+import { TaskEventEmitter } from './task-event-emitter';
 
 /**
- * Takes scrape jobs off the JOBS work queue. The crawl engine (frontier, robots.txt, politeness,
- * safe fetching) is not part of this version: a job is started and then failed with that reason,
- * so its task ends visibly instead of hanging.
+ * Runs scrape jobs off the JOBS work queue with the crawl engine. The message is acked only when
+ * the crawl has ended and its outcome is published; a redelivered job resumes its crawl from the
+ * frontier. On shutdown the crawl stops at once and the job is handed back. A job whose deliveries
+ * run out fails its task with the reason.
  */
 @Injectable()
 export class ScrapeJobWorker extends JetStreamWorker<ScrapeJobMessage> {
-  protected readonly definition: WorkerDefinition<ScrapeJobMessage> = {
-    durable: 'scraper',
-    stream: 'jobs',
-    subject: SUBJECTS.scrapeJob,
-    schema: ScrapeJobMessage,
-  };
+  protected readonly definition: WorkerDefinition<ScrapeJobMessage>;
 
-  constructor(@Inject(PUBLISHER) private readonly events: EventPublisher) {
+  constructor(
+    @Inject(CrawlRuntime) private readonly runtime: CrawlRuntime,
+    @Inject(TaskEventEmitter) private readonly events: TaskEventEmitter,
+    @Inject(SERVICE_CONFIG) config: ServiceConfig,
+  ) {
     super();
+    this.definition = {
+      durable: 'scraper',
+      stream: 'jobs',
+      subject: SUBJECTS.scrapeJob,
+      schema: ScrapeJobMessage,
+      options: {
+        concurrency: config.scraper!.jobsPerReplica,
+        ackWaitMs: 15_000,
+        // a crawl does not finish in the stop timeout; hand it back soon so shutdown stays short
+        stopTimeoutMs: 1_000,
+        onDeadLetter: (letter) => this.failExhausted(letter),
+      },
+    };
   }
 
-  protected async handle(job: ScrapeJobMessage, ctx: MessageContext): Promise<void> {
-    await this.emit(job, 'started');
-    ctx.signal.throwIfAborted();
-    await this.emit(job, 'failed', { error: 'crawling is not available in this version of Sluice' });
+  protected async handle(message: ScrapeJobMessage, ctx: MessageContext): Promise<void> {
+    const task = { taskId: message.taskId, tenantId: message.tenantId };
+    const job = ScrapeJobRequest.safeParse(message.job);
+    if (!job.success) {
+      await this.events.failed(task, `invalid scrape job: ${job.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+      return;
+    }
+    const outcome = await this.runtime.engine.run({
+      ...task,
+      job: job.data,
+      signal: ctx.signal,
+      resumed: ctx.deliveryCount > 1,
+      onStarted: async () => {
+        await this.events.started(task);
+      },
+      onProgress: async (counts) => {
+        ctx.heartbeat();
+        await this.events.progress(task, counts);
+      },
+    });
+    if (outcome.status === 'SUCCEEDED') {
+      await this.events.progress(task, outcome.counts);
+      await this.events.succeeded(task, outcome.counts);
+    } else if (outcome.status === 'FAILED') {
+      await this.events.failed(task, outcome.error);
+    }
+    // CANCELLED: the scheduler cancelled the task itself; nothing to report.
   }
 
-  private emit(job: ScrapeJobMessage, type: TaskEventType, extra: Partial<TaskEventMessage> = {}) {
-    const event: TaskEventMessage = { taskId: job.taskId, tenantId: job.tenantId, type, at: new Date().toISOString(), ...extra };
-    return this.events.publish(SUBJECTS.taskEvent(job.taskId, type), event, { msgId: `${job.taskId}:${type}` });
+  private async failExhausted(letter: DeadLetter): Promise<void> {
+    const message = ScrapeJobMessage.safeParse(letter.payload);
+    if (!message.success) {
+      this.logger.error({ seq: letter.streamSequence, reason: letter.reason }, 'dead-lettered scrape job has no task to fail');
+      return;
+    }
+    await this.events.failed(message.data, `the crawl could not be completed (${letter.reason}): ${letter.detail}`);
   }
 }

@@ -1,5 +1,5 @@
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
-import type { Readable, Transform } from 'node:stream';
+import { pipeline, Transform, type Readable } from 'node:stream';
 import { SafeFetchError } from './safe-fetch-errors';
 
 function decoderFor(encoding: string | undefined): Transform | undefined {
@@ -52,4 +52,28 @@ export async function readLimited(body: Readable, encoding: string | undefined, 
     decoder?.destroy();
   }
   return Buffer.concat(chunks);
+}
+
+/** Passes chunks through until more than `max` bytes went by, then fails the stream with `error()`. */
+function byteLimit(max: number, error: () => SafeFetchError): Transform {
+  let seen = 0;
+  return new Transform({
+    transform(chunk: Buffer, _encoding, callback) {
+      seen += chunk.length;
+      if (seen > max) callback(error());
+      else callback(null, chunk);
+    },
+  });
+}
+
+/**
+ * The body as a stream with both limits of readLimited enforced as it flows. Destroying the
+ * returned stream (or any limit failing) destroys the response body too.
+ */
+export function limitedBody(body: Readable, encoding: string | undefined, maxBytes: number, maxDecodedBytes: number): Readable {
+  const decoder = decoderFor(encoding);
+  const wire = byteLimit(maxBytes, () => new SafeFetchError('body_too_large', `body larger than ${maxBytes} bytes`));
+  if (!decoder) return pipeline(body, wire, () => undefined);
+  const decoded = byteLimit(maxDecodedBytes, () => new SafeFetchError('decompressed_too_large', `body expands past ${maxDecodedBytes} bytes`));
+  return pipeline(body, wire, decoder, decoded, () => undefined);
 }

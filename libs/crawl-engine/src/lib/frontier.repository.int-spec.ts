@@ -1,0 +1,115 @@
+import { randomUUID } from 'node:crypto';
+import { createPrismaClient, type PrismaClient } from '@sluice/database';
+import { createMigratedTestDatabase, type TestDatabase } from '@sluice/database/testing';
+import { FrontierRepository, type FrontierCandidate } from './frontier.repository';
+
+const candidate = (n: number, extra: Partial<FrontierCandidate> = {}): FrontierCandidate => ({
+  url: `https://example.org/p/${n}`,
+  fingerprint: `fp-${n}`,
+  host: 'example.org',
+  depth: 1,
+  source: 'link',
+  ...extra,
+});
+
+describe('FrontierRepository on PostgreSQL', () => {
+  let database: TestDatabase;
+  let prisma: PrismaClient;
+  let frontier: FrontierRepository;
+
+  beforeAll(async () => {
+    database = await createMigratedTestDatabase();
+    prisma = createPrismaClient(database.url);
+    frontier = new FrontierRepository(prisma);
+  }, 60_000);
+
+  afterAll(async () => {
+    await prisma?.$disconnect();
+    await database?.dispose();
+  });
+
+  const stateOf = async (taskId: string, fingerprint: string) =>
+    prisma.frontierEntry.findUnique({ where: { taskId_fingerprint: { taskId, fingerprint } } });
+
+  it('adds each URL once however often it is discovered', async () => {
+    const task = randomUUID();
+    expect(await frontier.add(task, [candidate(1), candidate(2)], 100)).toBe(2);
+    expect(await frontier.add(task, [candidate(2), candidate(3), candidate(1)], 100)).toBe(1);
+    expect((await frontier.counts(task)).total).toBe(3);
+    // another task has a frontier of its own
+    expect(await frontier.add(randomUUID(), [candidate(1)], 100)).toBe(1);
+  });
+
+  it('never holds more entries than the cap, and known URLs do not use up room', async () => {
+    const task = randomUUID();
+    expect(await frontier.add(task, [1, 2, 3].map((n) => candidate(n)), 5)).toBe(3);
+    expect(await frontier.add(task, [1, 2, 4, 5, 6, 7].map((n) => candidate(n)), 5)).toBe(2);
+    const rows = await prisma.frontierEntry.findMany({ where: { taskId: task }, orderBy: { fingerprint: 'asc' } });
+    expect(rows.map((r) => r.fingerprint)).toEqual(['fp-1', 'fp-2', 'fp-3', 'fp-4', 'fp-5']);
+    expect(await frontier.add(task, [candidate(8)], 5)).toBe(0);
+  });
+
+  it('gives each due entry to exactly one of many concurrent claimers, shallowest first', async () => {
+    const task = randomUUID();
+    await frontier.add(task, Array.from({ length: 40 }, (_, n) => candidate(n, { depth: n < 5 ? 0 : 2 })), 100);
+    const first = await frontier.claim(task, 5, 60_000);
+    expect(first.map((e) => e.depth)).toEqual([0, 0, 0, 0, 0]);
+    expect(first[0]).toMatchObject({ attempts: 1, host: 'example.org', source: 'link' });
+    const claims = await Promise.all(Array.from({ length: 8 }, () => frontier.claim(task, 10, 60_000)));
+    const fingerprints = [...first, ...claims.flat()].map((e) => e.fingerprint);
+    expect(fingerprints).toHaveLength(40);
+    expect(new Set(fingerprints).size).toBe(40);
+    expect(await frontier.claim(task, 10, 60_000)).toEqual([]);
+    expect((await frontier.counts(task)).queued).toBe(40);
+  });
+
+  it('lets an entry whose lease ran out be claimed again (its process died)', async () => {
+    const task = randomUUID();
+    await frontier.add(task, [candidate(1)], 10);
+    expect(await frontier.claim(task, 1, 1)).toHaveLength(1);
+    await new Promise((r) => setTimeout(r, 20));
+    const again = await frontier.claim(task, 1, 60_000);
+    expect(again).toEqual([expect.objectContaining({ fingerprint: 'fp-1', attempts: 2 })]);
+    expect(await frontier.claim(task, 1, 60_000)).toEqual([]);
+  });
+
+  it('settles only entries that are still being fetched, and is finished when none are open', async () => {
+    const task = randomUUID();
+    await frontier.add(task, [1, 2, 3].map((n) => candidate(n, { source: n === 1 ? 'start' : 'link' })), 10);
+    expect(await frontier.complete(task, 'fp-1')).toBe(false); // not claimed yet
+    await frontier.claim(task, 3, 60_000);
+    expect(await frontier.fail(task, 'fp-1', 'HTTP 404')).toBe(true);
+    expect(await frontier.complete(task, 'fp-2')).toBe(true);
+    expect(await frontier.isFinished(task)).toBe(false);
+    expect(await frontier.skip(task, 'fp-3', 'disallowed by robots.txt')).toBe(true);
+    expect(await frontier.complete(task, 'fp-3')).toBe(false); // already settled
+    expect(await frontier.counts(task)).toEqual({ queued: 0, done: 1, failed: 1, skipped: 1, total: 3 });
+    expect(await frontier.isFinished(task)).toBe(true);
+    expect(await frontier.firstStartFailure(task)).toBe('https://example.org/p/1: HTTP 404');
+    expect(await stateOf(task, 'fp-3')).toMatchObject({ state: 'SKIPPED', reason: 'disallowed by robots.txt', leaseUntil: null });
+  });
+
+  it('requeues with a not-before time, and only claims the entry once it is due', async () => {
+    const task = randomUUID();
+    await frontier.add(task, [candidate(1)], 10);
+    await frontier.claim(task, 1, 60_000);
+    const notBefore = new Date(Date.now() + 60_000);
+    expect(await frontier.retry(task, 'fp-1', notBefore, 'HTTP 429')).toBe(true);
+    expect(await frontier.claim(task, 1, 60_000)).toEqual([]);
+    expect((await frontier.nextDueAt(task))?.getTime()).toBe(notBefore.getTime());
+    expect(await frontier.isFinished(task)).toBe(false);
+    await prisma.frontierEntry.update({ where: { taskId_fingerprint: { taskId: task, fingerprint: 'fp-1' } }, data: { notBefore: new Date(Date.now() - 1) } });
+    expect(await frontier.claim(task, 1, 60_000)).toEqual([expect.objectContaining({ attempts: 2 })]);
+  });
+
+  it('hands entries back without counting the attempt', async () => {
+    const task = randomUUID();
+    await frontier.add(task, [candidate(1), candidate(2)], 10);
+    await frontier.claim(task, 2, 60_000);
+    expect(await frontier.release(task, 'fp-1')).toBe(true);
+    expect(await stateOf(task, 'fp-1')).toMatchObject({ state: 'QUEUED', attempts: 0 });
+    expect(await frontier.releaseAll(task)).toBe(1);
+    expect(await stateOf(task, 'fp-2')).toMatchObject({ state: 'QUEUED', attempts: 1, leaseUntil: null });
+    expect(await frontier.claim(task, 5, 60_000)).toHaveLength(2);
+  });
+});
