@@ -13,12 +13,15 @@ import { freePort, uniquePrefix } from '@sluice/testing';
 import { isolatedTopology, removeTopology } from '@sluice/messaging/testing';
 import { closeNats, connectNats, type Topology } from '@sluice/messaging';
 import { Redis } from 'ioredis';
+import type { Registry } from 'prom-client';
 import { CacheModule } from './cache/cache.module';
 
 export interface CacheServiceUnderTest {
   readonly address: string;
   readonly config: ServiceConfig;
   readonly topology: Topology;
+  /** The registry of the running service's metrics (a new one at each start). */
+  readonly registry: Registry;
   /** Starts the service (again, on the same port). */
   start(): Promise<void>;
   stop(): Promise<void>;
@@ -50,6 +53,7 @@ export async function cacheServiceUnderTest(env: Env): Promise<CacheServiceUnder
     SLUICE_REDIS_PREFIX: uniquePrefix('cache'),
   });
   let app: INestMicroservice | undefined;
+  let registry = createMetricsRegistry('cache');
   const stop = async () => {
     await app?.close();
     app = undefined;
@@ -59,10 +63,14 @@ export async function cacheServiceUnderTest(env: Env): Promise<CacheServiceUnder
     address: `127.0.0.1:${port}`,
     config,
     topology,
+    get registry() {
+      return registry;
+    },
     async start() {
+      registry = createMetricsRegistry('cache');
       @Module({
         imports: [
-          MetricsModule.forRoot(createMetricsRegistry('cache')),
+          MetricsModule.forRoot(registry),
           InfraModule.forRoot(config, new Readiness(1000), createLogger('cache', 'silent')),
           CacheModule,
         ],

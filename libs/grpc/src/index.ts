@@ -1,11 +1,14 @@
 export { GRPC_LOADER_OPTIONS, GRPC_MAX_MESSAGE_BYTES } from './lib/loader-options';
-export { readCallContext, callMetadata } from './lib/call-context';
+export { readCallContext, callMetadata, tenantOf } from './lib/call-context';
 export type { CallContext } from './lib/call-context';
 export { InternalAuthGuard } from './lib/internal-auth.guard';
 export { RpcExceptionFilter, GRPC_STATUS_BY_CODE, toGrpcStatusError } from './lib/rpc-exception.filter';
 export type { GrpcStatusError } from './lib/rpc-exception.filter';
 export { grpcServerOptions, grpcClientOptions } from './lib/grpc-server-options';
-export type { GrpcServerSettings } from './lib/grpc-server-options';
+export type { GrpcServerSettings, GrpcClientSettings } from './lib/grpc-server-options';
+export { grpcServerMetricsInterceptor, grpcClientMetricsInterceptor, grpcMethodLabels, grpcCodeName } from './lib/grpc-metrics';
+export type { GrpcMethodLabels } from './lib/grpc-metrics';
+export { CallSpanAttributesInterceptor } from './lib/call-span-attributes.interceptor';
 export { ServiceInfoModule } from './lib/service-info.controller';
 export type { ServiceIdentity } from './lib/service-info.controller';
 export { checkGrpcHealth } from './lib/grpc-health-client';

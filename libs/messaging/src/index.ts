@@ -8,6 +8,8 @@ export { JetStreamPublisher, TRACER_NAME } from './lib/jetstream-publisher';
 export type { PublishOptions, PublishResult, JetStreamPublisherOptions } from './lib/jetstream-publisher';
 export { startConsumer, ConsumerStoppedError } from './lib/durable-consumer';
 export type { RunningConsumer } from './lib/durable-consumer';
+export { ConsumerLagMetrics, CONSUMER_STATE_TIMEOUT_MS } from './lib/consumer-lag-metrics';
+export type { ConsumerLagSource, ConsumerState } from './lib/consumer-lag-metrics';
 export type { ConsumerOptions, MessageContext, MessageHandler } from './lib/consumer-options';
 export { DEAD_LETTER_HEADERS } from './lib/dead-letters';
 export type { DeadLetter, DeadLetterReason, DeadLetterCallback } from './lib/dead-letters';

@@ -9,5 +9,5 @@ export { TransportExceptionFilter, toProblem } from './lib/transport-exception.f
 export type { ProblemDetails } from './lib/transport-exception.filter';
 export { SERVICE_CONFIG, LOGGER, REDIS, NATS, TOPOLOGY, PUBLISHER, PRISMA, BREAKERS } from './lib/tokens';
 export { withCircuitBreaker, isQueryLevelError } from './lib/resilient-prisma';
-export { PipelineStepWorker, PermanentStepError } from './lib/pipeline-step-worker';
+export { PipelineStepWorker, PermanentStepError, StepFailedWithChecks } from './lib/pipeline-step-worker';
 export type { StepOutcome } from './lib/pipeline-step-worker';

@@ -193,7 +193,10 @@ describe('the cache service with cache clients', () => {
     expect(await a.get('secret')).toBe('for A only');
   });
 
-  it('counts hits, misses and sets per tenant', async () => {
+  it('counts hits, misses and sets per tenant, and lookups by result in the service metrics', async () => {
+    const lookups = async (result: string) =>
+      (await service.registry.getSingleMetric('sluice_cache_lookups_total')!.get()).values.find((v) => v.labels.result === result)?.value ?? 0;
+    const [hitsBefore, missesBefore] = [await lookups('hit'), await lookups('miss')];
     const c = await client(randomUUID());
     await c.set('a', 1);
     await c.set('b', 2);
@@ -203,6 +206,8 @@ describe('the cache service with cache clients', () => {
     await c.mget(['b', 'nope']);
     expect(await c.stats()).toMatchObject({ hits: 3, misses: 2, sets: 2, keys: 2 });
     expect((await c.stats()).bytesStored).toBeGreaterThan(0);
+    expect((await lookups('hit')) - hitsBefore).toBe(3);
+    expect((await lookups('miss')) - missesBefore).toBe(2);
   });
 
   it('warms only absent keys', async () => {

@@ -4,6 +4,7 @@ import { CacheStore, type CachedValue } from '@sluice/cache-store';
 import { cacheV1 } from '@sluice/contracts';
 import { readCallContext } from '@sluice/grpc';
 import { CacheInvalidations } from './cache-invalidations';
+import { CacheLookupMetrics } from './cache-lookup.metrics';
 
 const toEntry = (e: cacheV1.CacheEntry) => ({ key: e.key, value: e.value, ttlMs: Number(e.ttlMs), tags: e.tags });
 
@@ -20,14 +21,18 @@ export class CacheGrpcController implements cacheV1.CacheServiceController {
   constructor(
     private readonly store: CacheStore,
     private readonly invalidations: CacheInvalidations,
+    private readonly lookups: CacheLookupMetrics,
   ) {}
 
   async get(request: cacheV1.GetRequest, metadata: Metadata): Promise<cacheV1.GetResponse> {
-    return found(await this.store.get(readCallContext(metadata).tenantId, request.key));
+    const value = await this.store.get(readCallContext(metadata).tenantId, request.key);
+    this.lookups.record([value]);
+    return found(value);
   }
 
   async mGet(request: cacheV1.MGetRequest, metadata: Metadata): Promise<cacheV1.MGetResponse> {
     const values = await this.store.mget(readCallContext(metadata).tenantId, request.keys);
+    this.lookups.record(values);
     return { items: values.map((v, i) => ({ key: request.keys[i], ...found(v) })) };
   }
 

@@ -5,11 +5,13 @@ import { REDIS, SERVICE_CONFIG } from '@sluice/runtime';
 import type { Redis } from 'ioredis';
 import { CacheInvalidations } from './cache-invalidations';
 import { CacheGrpcController } from './cache.grpc.controller';
+import { CacheLookupMetrics } from './cache-lookup.metrics';
 
 @Module({
   controllers: [CacheGrpcController],
   providers: [
     CacheInvalidations,
+    CacheLookupMetrics,
     {
       provide: CacheStore,
       inject: [REDIS, SERVICE_CONFIG],

@@ -2,6 +2,7 @@ import { ForbiddenException, Inject, Injectable, type CanActivate, type Executio
 import { Reflector } from '@nestjs/core';
 import { AccessTokens, ApiKeys, AuditLog, type Principal, type Role } from '@sluice/auth';
 import { PUBLIC_ROUTE, UnauthenticatedError } from '@sluice/contracts';
+import { setSluiceSpanAttributes } from '@sluice/telemetry';
 import { REQUIRED_ROLE, type AuthenticatedRequest } from './auth-metadata';
 
 function single(value: string | string[] | undefined): string | undefined {
@@ -34,6 +35,7 @@ export class AuthGuard implements CanActivate {
       throw error;
     }
     request.principal = principal;
+    setSluiceSpanAttributes({ tenantId: principal.tenantId });
     const role = this.reflector.getAllAndOverride<Role | undefined>(REQUIRED_ROLE, targets);
     if (role === 'admin' && principal.role !== 'admin') {
       await this.deny(request, principal, 'role admin required');

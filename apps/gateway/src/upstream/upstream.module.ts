@@ -3,6 +3,8 @@ import { ClientProxyFactory, type ClientGrpc } from '@nestjs/microservices';
 import { GRPC_SERVICE_NAMES, type GrpcServiceName, type ServiceConfig } from '@sluice/config';
 import { GRPC_SERVICES, META_SERVICE } from '@sluice/contracts';
 import { grpcClientOptions } from '@sluice/grpc';
+import { METRICS_REGISTRY } from '@sluice/telemetry';
+import type { Registry } from 'prom-client';
 import { UpstreamCaller } from './upstream-caller';
 
 import { UPSTREAMS } from './upstream.tokens';
@@ -16,7 +18,7 @@ export interface Upstreams {
   readonly addresses: Readonly<Record<GrpcServiceName, string>>;
 }
 
-function createUpstreams(config: ServiceConfig): Upstreams {
+function createUpstreams(config: ServiceConfig, registry: Registry): Upstreams {
   const entries = GRPC_SERVICE_NAMES.map((name) => {
     const address = config.upstreams[name];
     if (!address) throw new Error(`no gRPC address for ${name}`);
@@ -24,7 +26,7 @@ function createUpstreams(config: ServiceConfig): Upstreams {
   });
   const build = (pick: (name: GrpcServiceName) => Parameters<typeof grpcClientOptions>[0]) =>
     Object.fromEntries(
-      entries.map(([name, address]) => [name, ClientProxyFactory.create(grpcClientOptions(pick(name), address)) as unknown as ClientGrpc]),
+      entries.map(([name, address]) => [name, ClientProxyFactory.create(grpcClientOptions(pick(name), address, { registry })) as unknown as ClientGrpc]),
     ) as Record<GrpcServiceName, ClientGrpc>;
   return {
     api: build((name) => GRPC_SERVICES[name]),
@@ -38,7 +40,7 @@ export class UpstreamModule {
   static forRoot(config: ServiceConfig): DynamicModule {
     return {
       module: UpstreamModule,
-      providers: [{ provide: UPSTREAMS, useFactory: () => createUpstreams(config) }, UpstreamCaller],
+      providers: [{ provide: UPSTREAMS, inject: [METRICS_REGISTRY], useFactory: (registry: Registry) => createUpstreams(config, registry) }, UpstreamCaller],
       exports: [UPSTREAMS, UpstreamCaller],
     };
   }

@@ -19,11 +19,17 @@ function single(metadata: Metadata, key: string): string | undefined {
   return values.length === 1 && typeof values[0] === 'string' ? values[0] : undefined;
 }
 
+/** The tenant named in call metadata when it is a UUID, else undefined. */
+export function tenantOf(metadata: Metadata): string | undefined {
+  const tenantId = single(metadata, TENANT);
+  return tenantId && UUID.test(tenantId) ? tenantId : undefined;
+}
+
 /** The caller's tenant (required) and identity from call metadata. */
 export function readCallContext(metadata: Metadata | undefined): CallContext {
   if (!metadata) throw new UnauthenticatedError('call metadata missing');
-  const tenantId = single(metadata, TENANT);
-  if (!tenantId || !UUID.test(tenantId)) throw new UnauthenticatedError(`metadata ${TENANT} missing or not a UUID`);
+  const tenantId = tenantOf(metadata);
+  if (!tenantId) throw new UnauthenticatedError(`metadata ${TENANT} missing or not a UUID`);
   const role = single(metadata, ROLE);
   return {
     tenantId,

@@ -3,6 +3,8 @@ import type { PackageDefinition } from '@grpc/proto-loader';
 import { ReflectionService } from '@grpc/reflection';
 import { Transport, type GrpcOptions } from '@nestjs/microservices';
 import { META_SERVICE, PROTO_ROOT, type GrpcServiceContract } from '@sluice/contracts';
+import type { Registry } from 'prom-client';
+import { grpcClientMetricsInterceptor, grpcServerMetricsInterceptor } from './grpc-metrics';
 import { GRPC_LOADER_OPTIONS, GRPC_MAX_MESSAGE_BYTES } from './loader-options';
 
 export interface GrpcServerSettings {
@@ -11,6 +13,13 @@ export interface GrpcServerSettings {
   readonly port: number;
   /** Adds what Nest does not serve itself, e.g. grpc.health.v1 (see GrpcHealth). */
   readonly attach?: (server: Server) => void;
+  /** Counts and times every call into this registry (`grpc_server_handled_total`, `grpc_server_handling_seconds`). */
+  readonly registry?: Registry;
+}
+
+export interface GrpcClientSettings {
+  /** Counts every call's final status into this registry (`grpc_client_handled_total`). */
+  readonly registry?: Registry;
 }
 
 /**
@@ -27,6 +36,8 @@ export function grpcServerOptions(settings: GrpcServerSettings): GrpcOptions & {
       loader: { ...GRPC_LOADER_OPTIONS, includeDirs: [PROTO_ROOT] },
       maxReceiveMessageLength: GRPC_MAX_MESSAGE_BYTES,
       maxSendMessageLength: GRPC_MAX_MESSAGE_BYTES,
+      // Nest hands channelOptions to the grpc-js Server constructor, which takes its interceptors from there.
+      ...(settings.registry ? { channelOptions: { interceptors: [grpcServerMetricsInterceptor(settings.registry)] } } : {}),
       gracefulShutdown: true,
       onLoadPackageDefinition: (pkg: PackageDefinition, server: Server) => {
         new ReflectionService(pkg).addToServer(server);
@@ -37,7 +48,7 @@ export function grpcServerOptions(settings: GrpcServerSettings): GrpcOptions & {
 }
 
 /** Nest client options for calling a Sluice gRPC service at `address`. */
-export function grpcClientOptions(contract: GrpcServiceContract, address: string): GrpcOptions & { transport: Transport.GRPC } {
+export function grpcClientOptions(contract: GrpcServiceContract, address: string, settings: GrpcClientSettings = {}): GrpcOptions & { transport: Transport.GRPC } {
   return {
     transport: Transport.GRPC,
     options: {
@@ -47,6 +58,8 @@ export function grpcClientOptions(contract: GrpcServiceContract, address: string
       loader: { ...GRPC_LOADER_OPTIONS, includeDirs: [PROTO_ROOT] },
       maxReceiveMessageLength: GRPC_MAX_MESSAGE_BYTES,
       maxSendMessageLength: GRPC_MAX_MESSAGE_BYTES,
+      // Nest hands channelOptions to each grpc-js client constructor, which takes its interceptors from there.
+      ...(settings.registry ? { channelOptions: { interceptors: [grpcClientMetricsInterceptor(settings.registry)] } } : {}),
     },
   };
 }

@@ -3,6 +3,7 @@ import type { NatsConnection, Subscription } from '@nats-io/transport-node';
 import { ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Span } from '@opentelemetry/api';
 import { sleep, within } from './abortable-sleep';
 import { retryDelayMs } from './backoff';
+import { ConsumerLagMetrics } from './consumer-lag-metrics';
 import { ensureConsumer } from './consumer-provisioner';
 import { resolveConsumerOptions, type ConsumerOptions, type MessageContext, type ResolvedConsumerOptions } from './consumer-options';
 import { DeadLetterRouter } from './dead-letter-router';
@@ -52,7 +53,12 @@ export async function startConsumer<T = unknown>(nc: NatsConnection, options: Co
     metrics,
     logger,
   });
-  const running = new DurableConsumer(nc, consumer, deadLetters, resolved, logger, metrics);
+  const untrackLag = ConsumerLagMetrics.for(resolved.registry)?.track({
+    stream: resolved.stream,
+    consumer: resolved.durable,
+    readState: () => jsm.consumers.info(resolved.stream, resolved.durable),
+  });
+  const running = new DurableConsumer(nc, consumer, deadLetters, resolved, logger, metrics, untrackLag);
   running.start();
   return running;
 }
@@ -87,6 +93,7 @@ class DurableConsumer<T> implements RunningConsumer {
     private readonly options: ResolvedConsumerOptions<T>,
     private readonly logger: MessagingLogger,
     private readonly metrics: MessagingMetrics | undefined,
+    private readonly untrackLag: (() => void) | undefined,
   ) {
     this.stream = options.stream;
     this.durable = options.durable;
@@ -112,6 +119,7 @@ class DurableConsumer<T> implements RunningConsumer {
 
   private async shutdown(): Promise<void> {
     this.stopping.abort();
+    this.untrackLag?.();
     const handlersDone = Promise.allSettled([...this.inFlight].map((f) => f.done));
     await within(this.options.stopTimeoutMs, Promise.all([handlersDone, this.pullLoop]));
     for (const flight of this.inFlight) this.handBack(flight);

@@ -2,7 +2,7 @@ import { Inject, type OnApplicationBootstrap, type OnModuleDestroy } from '@nest
 import { jetstreamManager } from '@nats-io/jetstream';
 import type { workerV1 } from '@sluice/contracts';
 import { startConsumer, type ConsumerOptions, type MessageContext, type NatsConnection, type RunningConsumer, type Topology } from '@sluice/messaging';
-import { METRICS_REGISTRY, type Logger } from '@sluice/telemetry';
+import { METRICS_REGISTRY, setSluiceSpanAttributes, sluiceIdsOf, type Logger } from '@sluice/telemetry';
 import type { Registry } from 'prom-client';
 import type { z } from 'zod';
 import { LOGGER, NATS, TOPOLOGY } from './tokens';
@@ -47,6 +47,8 @@ export abstract class JetStreamWorker<T> implements OnApplicationBootstrap, OnMo
       registry: this.registry,
       logger: this.logger,
       handler: async (payload, ctx) => {
+        // The handler runs inside the message's CONSUMER span: tag it with the tenant, task, run and step.
+        setSluiceSpanAttributes(sluiceIdsOf(payload));
         try {
           await this.handle(payload, ctx);
           this.handledOk++;

@@ -4,8 +4,9 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { readServiceVersion, type ServiceConfig } from '@sluice/config';
 import type { GrpcServiceContract } from '@sluice/contracts';
 import { GrpcHealth, HealthModule, Readiness } from '@sluice/health';
-import { InternalAuthGuard, ServiceInfoModule, grpcServerOptions } from '@sluice/grpc';
+import { CallSpanAttributesInterceptor, InternalAuthGuard, ServiceInfoModule, grpcServerOptions } from '@sluice/grpc';
 import { createLogger, createMetricsRegistry, MetricsModule, PinoNestLogger, type Telemetry } from '@sluice/telemetry';
+import { installHttpMetrics } from './http-metrics';
 import { installRequestContext, requestIdOf } from './http-request-context';
 import { InfraModule } from './infra.module';
 import { TransportExceptionFilter } from './transport-exception.filter';
@@ -59,15 +60,17 @@ export async function runService(definition: ServiceDefinition): Promise<INestAp
   // JSON only: a text body must get 415, not reach a handler as a string.
   fastify.removeContentTypeParser(['text/plain']);
   installRequestContext(fastify, logger);
+  installHttpMetrics(fastify, registry);
   app.useGlobalFilters(new TransportExceptionFilter());
   app.useGlobalGuards(new InternalAuthGuard(config.internalToken));
+  app.useGlobalInterceptors(new CallSpanAttributesInterceptor());
 
   let grpcHealth: GrpcHealth | undefined;
   if (definition.grpc && config.grpc) {
     const health = new GrpcHealth(readiness, [`${definition.grpc.package}.${definition.grpc.service}`]);
     grpcHealth = health;
     app.connectMicroservice(
-      grpcServerOptions({ contract: definition.grpc, ...config.grpc, attach: (server) => health.addToServer(server) }),
+      grpcServerOptions({ contract: definition.grpc, ...config.grpc, registry, attach: (server) => health.addToServer(server) }),
       { inheritAppConfig: true },
     );
     await app.startAllMicroservices();
