@@ -42,6 +42,8 @@ function serviceEnv(/** @type {ServiceSpec} */ spec, /** @type {number} */ offse
   if (spec.name === 'gateway') {
     for (const other of SERVICES) if (other.grpc) env[`${envPrefix(other.name)}_GRPC_ADDR`] = `127.0.0.1:${other.grpc + offset}`;
   }
+  // ingest reads scrape sources from the scraper
+  if (spec.name === 'ingest') env.SCRAPER_GRPC_ADDR = `127.0.0.1:${Number(SERVICES.find((s) => s.name === 'scraper')?.grpc) + offset}`;
   return env;
 }
 

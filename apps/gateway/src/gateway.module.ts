@@ -26,14 +26,19 @@ import { StatusService } from './status/status.service';
 import { SchedulesController } from './schedules/schedules.controller';
 import { TasksController } from './tasks/tasks.controller';
 import { UpstreamModule } from './upstream/upstream.module';
+import { PipelinesController } from './pipelines/pipelines.controller';
+import { RunsController } from './pipelines/runs.controller';
+import { DatasetsController } from './datasets/datasets.controller';
+import { EventsModule } from './events/events.module';
+import { RunEventsController } from './events/run-events.controller';
 
 @Module({})
 export class GatewayModule {
   static forRoot(config: ServiceConfig): DynamicModule {
     return {
       module: GatewayModule,
-      imports: [UpstreamModule.forRoot(config)],
-      controllers: [AuthController, UsersController, ApiKeysController, AuditController, CacheAdminController, LocksAdminController, StatusController, TasksController, SchedulesController],
+      imports: [UpstreamModule.forRoot(config), EventsModule],
+      controllers: [AuthController, UsersController, ApiKeysController, AuditController, CacheAdminController, LocksAdminController, StatusController, TasksController, SchedulesController, RunEventsController, DatasetsController, PipelinesController, RunsController],
       providers: [
         ...AUTH_PROVIDERS,
         StatusService,

@@ -9,6 +9,8 @@ export {
   envPrefix,
   loadServiceConfig,
 } from './lib/services';
-export type { ServiceName, GrpcServiceName, ServiceConfig, ServiceSpec, Dependency, AuthConfig } from './lib/services';
+export type { ServiceName, GrpcServiceName, ServiceConfig, ServiceSpec, Dependency, AuthConfig, IngestConfig, OrchestratorConfig, ScraperConfig } from './lib/services';
 export { loadServiceConfigOrExit } from './lib/exit-on-error';
 export { readServiceVersion } from './lib/service-version';
+export { loadCliConfig } from './lib/cli';
+export type { CliConfig } from './lib/cli';

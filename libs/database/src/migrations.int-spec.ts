@@ -85,7 +85,7 @@ describe('prisma migrations through the offline schema engine', () => {
     const tables = await withServer(TEST_URL, async (client) => {
       const { rows } = await client.query<{ name: string }>(
         `SELECT table_schema || '.' || table_name AS name FROM information_schema.tables
-          WHERE table_schema IN ('auth', 'scheduler', 'scraper', 'pipeline') ORDER BY 1`,
+          WHERE table_schema IN ('auth', 'scheduler', 'scraper', 'pipeline', 'warehouse') ORDER BY 1`,
       );
       return rows.map((row) => row.name);
     });

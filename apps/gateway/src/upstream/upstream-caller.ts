@@ -2,7 +2,7 @@ import type { Metadata } from '@grpc/grpc-js';
 import { Inject, Injectable } from '@nestjs/common';
 import type { Principal } from '@sluice/auth';
 import type { GrpcServiceName, ServiceConfig } from '@sluice/config';
-import { cacheV1, schedulerV1 } from '@sluice/contracts';
+import { cacheV1, orchestratorV1, schedulerV1, scraperV1, transformV1 } from '@sluice/contracts';
 import { callMetadata, callUpstream } from '@sluice/grpc';
 import type { Breaker, BreakerRegistry } from '@sluice/resilience';
 import { BREAKERS, SERVICE_CONFIG } from '@sluice/runtime';
@@ -17,9 +17,18 @@ const UPSTREAM_TIMEOUT_MS = 10_000;
 interface UpstreamClients {
   scheduler: schedulerV1.SchedulerServiceClient;
   cache: cacheV1.CacheServiceClient;
+  scraper: scraperV1.ScraperServiceClient;
+  orchestrator: orchestratorV1.PipelineServiceClient;
+  transform: transformV1.TransformServiceClient;
 }
 
-const SERVICE_NAMES: { [S in keyof UpstreamClients]: string } = { scheduler: 'SchedulerService', cache: 'CacheService' };
+const SERVICE_NAMES: { [S in keyof UpstreamClients]: string } = {
+  scheduler: 'SchedulerService',
+  cache: 'CacheService',
+  scraper: 'ScraperService',
+  orchestrator: 'PipelineService',
+  transform: 'TransformService',
+};
 
 /**
  * Every call from the gateway to a service, on behalf of the authenticated caller: the service's

@@ -1,12 +1,40 @@
 import { Injectable } from '@nestjs/common';
+import type { PipelineStepJobMessage } from '@sluice/contracts';
+import { IngestInputError, runIngestStep } from '@sluice/ingest';
+import type { MessageContext } from '@sluice/messaging';
 import { PermanentStepError, PipelineStepWorker, type StepOutcome } from '@sluice/runtime';
+import { isPermanentSqlError } from '@sluice/warehouse';
+import { IngestContextProvider } from './ingest-context.provider';
+import { IngestMetrics } from './ingest-metrics';
 
-/** Runs ingest steps. Not part of this version: each step fails with that reason instead of hanging. */
+/**
+ * Runs ingest steps: the source streamed into the step's staging table (rows that do not fit
+ * into its reject table), swapped in atomically. Input that cannot be ingested and SQL the data
+ * itself breaks fail the step; anything else (a database or scraper outage) is redelivered.
+ */
 @Injectable()
 export class IngestStepWorker extends PipelineStepWorker {
   protected readonly kind = 'ingest';
 
-  protected async runStep(): Promise<StepOutcome> {
-    throw new PermanentStepError('ingest steps are not available in this version of Sluice');
+  constructor(
+    private readonly resources: IngestContextProvider,
+    private readonly metrics: IngestMetrics,
+  ) {
+    super();
+  }
+
+  protected async runStep(job: PipelineStepJobMessage, ctx: MessageContext): Promise<StepOutcome> {
+    const started = performance.now();
+    try {
+      const result = await runIngestStep(job, this.resources.context, { signal: ctx.signal });
+      this.metrics.recordLoad(result);
+      const { rowsIn, rowsOut, rejected } = result;
+      this.logger.info({ runId: job.runId, stepId: job.stepId, rowsIn, rowsOut, rejected, durationMs: Math.round(performance.now() - started) }, 'ingest step loaded');
+      return { rowsIn: result.rowsIn, rowsOut: result.rowsOut, output: result.staging };
+    } catch (error) {
+      if (error instanceof IngestInputError) throw new PermanentStepError(error.message);
+      if (isPermanentSqlError(error)) throw new PermanentStepError(`the database refused the load: ${error.message}`);
+      throw error;
+    }
   }
 }

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
 
 export const port = (fallback: number) => z.coerce.number().int().min(1).max(65535).default(fallback);
@@ -28,3 +29,18 @@ export const booleanFlag = (fallback: boolean) =>
     .enum(['true', 'false', '1', '0'])
     .default(fallback ? 'true' : 'false')
     .transform((v) => v === 'true' || v === '1');
+
+/** Comma-separated CIDRs (`127.0.0.1/32,10.0.0.0/8`, IPv6 too); empty means none. */
+export const cidrList = () =>
+  z
+    .string()
+    .default('')
+    .transform((value) => value.split(',').map((item) => item.trim()).filter(Boolean))
+    .pipe(z.array(z.string().refine(isCidr, { message: 'must list CIDRs such as 127.0.0.1/32, comma separated' })));
+
+function isCidr(value: string): boolean {
+  const [address, prefix, ...rest] = value.split('/');
+  const family = isIP(address ?? '');
+  if (rest.length > 0 || family === 0 || prefix === undefined || !/^\d{1,3}$/.test(prefix)) return false;
+  return Number(prefix) <= (family === 4 ? 32 : 128);
+}

@@ -1,5 +1,6 @@
+import { isAbsolute } from 'node:path';
 import { z } from 'zod';
-import { booleanFlag, grpcAddress, logLevel, port, url } from './fields';
+import { booleanFlag, cidrList, grpcAddress, logLevel, port, url } from './fields';
 import { loadConfig, type Env } from './load-config';
 import { secret, secretWeakness } from './secret';
 
@@ -93,6 +94,30 @@ const gatewaySchema = z.object({
     .pipe(z.array(z.url({ protocol: /^https?$/, error: 'must list http(s) origins' }))),
 });
 
+const ingestSchema = z.object({
+  SLUICE_INGEST_FILE_ROOT: z.string().refine(isAbsolute, { message: 'must be an absolute path' }).optional(),
+  SLUICE_INGEST_HTTP_MAX_BYTES: z.coerce.number().int().min(1024).max(2 ** 40).default(2 ** 30),
+  SLUICE_INGEST_HTTP_TIMEOUT_MS: z.coerce.number().int().min(1_000).max(86_400_000).default(600_000),
+  SLUICE_INGEST_HTTP_ALLOWLIST: cidrList(),
+  SCRAPER_GRPC_ADDR: grpcAddress(`127.0.0.1:${SERVICES.scraper.grpcPort}`),
+});
+
+const orchestratorSchema = z.object({
+  PIPELINE_STEP_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(4),
+  PIPELINE_STEP_RETRIES: z.coerce.number().int().min(0).max(10).default(2),
+  PIPELINE_STEP_TIMEOUT_MS: z.coerce.number().int().min(1_000).max(86_400_000).default(600_000),
+  PIPELINE_RETRY_BACKOFF_MS: z.coerce.number().int().min(0).max(600_000).default(2_000),
+});
+
+const scraperSchema = z.object({
+  SCRAPER_FETCH_ALLOWLIST: cidrList(),
+  SCRAPER_CONTACT_URL: url(['http:', 'https:']).optional(),
+  SCRAPER_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(16),
+  SCRAPER_JOBS_PER_REPLICA: z.coerce.number().int().min(1).max(64).default(2),
+  SCRAPER_HOST_RPS: z.coerce.number().positive().max(1_000).default(2),
+  SCRAPER_HOST_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
+});
+
 const upstreamSchema = z.object(
   Object.fromEntries(
     GRPC_SERVICE_NAMES.map((n) => [`${envPrefix(n)}_GRPC_ADDR`, grpcAddress(`127.0.0.1:${SERVICES[n].grpcPort}`)]),
@@ -105,6 +130,11 @@ function schemaFor(name: ServiceName): z.ZodObject {
   if (spec.grpcPort) Object.assign(shape, { GRPC_HOST: z.string().min(1).default('127.0.0.1'), GRPC_PORT: port(spec.grpcPort) });
   for (const dep of spec.dependencies) Object.assign(shape, dependencySchemas[dep].shape);
   if (name === 'gateway') Object.assign(shape, upstreamSchema.shape, gatewaySchema.shape);
+  // The gateway refuses scrape jobs aimed at private addresses unless the scraper may reach them.
+  if (name === 'gateway') Object.assign(shape, { SCRAPER_FETCH_ALLOWLIST: scraperSchema.shape.SCRAPER_FETCH_ALLOWLIST });
+  if (name === 'scraper') Object.assign(shape, scraperSchema.shape);
+  if (name === 'orchestrator') Object.assign(shape, orchestratorSchema.shape);
+  if (name === 'ingest') Object.assign(shape, ingestSchema.shape);
   return z.object(shape);
 }
 
@@ -130,6 +160,53 @@ export interface ServiceConfig {
   readonly upstreams: Readonly<Partial<Record<GrpcServiceName, string>>>;
   /** gateway only */
   readonly auth?: AuthConfig;
+  /** ingest only */
+  readonly ingest?: IngestConfig;
+  /** orchestrator only */
+  readonly orchestrator?: OrchestratorConfig;
+  /** scraper only */
+  readonly scraper?: ScraperConfig;
+  /** gateway and scraper: CIDRs crawls may reach although private (SCRAPER_FETCH_ALLOWLIST) */
+  readonly scrapeTargetAllowlist?: readonly string[];
+}
+
+export interface ScraperConfig {
+  /** CIDRs crawls may reach although private (local demos, tests) */
+  readonly fetchAllowlist: readonly string[];
+  /** where site owners learn about the crawler; part of its User-Agent */
+  readonly contactUrl: string | undefined;
+  /** page fetches in flight per crawl */
+  readonly concurrency: number;
+  /** crawls one replica runs at the same time */
+  readonly jobsPerReplica: number;
+  /** default requests per second to one host, over all replicas */
+  readonly hostRequestsPerSecond: number;
+  /** default requests in flight to one host, over all replicas */
+  readonly hostConcurrency: number;
+}
+
+export interface IngestConfig {
+  /** file sources read `<fileRoot>/<tenant id>/<path>`; undefined refuses every file source */
+  readonly fileRoot: string | undefined;
+  /** the most an http source may send, on the wire and after decompression */
+  readonly httpMaxBytes: number;
+  /** deadline for an http source, body included */
+  readonly httpTimeoutMs: number;
+  /** CIDRs http sources may reach although private (e.g. an internal data server) */
+  readonly httpAllowlist: readonly string[];
+  /** host:port of the scraper's gRPC server (scrape sources) */
+  readonly scraperAddress: string;
+}
+
+export interface OrchestratorConfig {
+  /** steps of one run dispatched at the same time */
+  readonly stepConcurrency: number;
+  /** further attempts of a failed or timed-out step */
+  readonly stepRetries: number;
+  /** an attempt with no result this long after its dispatch is retried or failed */
+  readonly stepTimeoutMs: number;
+  /** pause before the first retry of a step, doubling with each further one */
+  readonly retryBackoffMs: number;
 }
 
 export interface AuthConfig {
@@ -194,6 +271,37 @@ export function loadServiceConfig(name: ServiceName, env: Env = process.env): Se
               loginPerAccount: raw.LOGIN_ATTEMPTS_PER_ACCOUNT as number,
               loginPerIp: raw.LOGIN_ATTEMPTS_PER_IP as number,
             },
+          }
+        : undefined,
+    ingest:
+      name === 'ingest'
+        ? {
+            fileRoot: str('SLUICE_INGEST_FILE_ROOT'),
+            httpMaxBytes: raw.SLUICE_INGEST_HTTP_MAX_BYTES as number,
+            httpTimeoutMs: raw.SLUICE_INGEST_HTTP_TIMEOUT_MS as number,
+            httpAllowlist: raw.SLUICE_INGEST_HTTP_ALLOWLIST as string[],
+            scraperAddress: raw.SCRAPER_GRPC_ADDR as string,
+          }
+        : undefined,
+    scraper:
+      name === 'scraper'
+        ? {
+            fetchAllowlist: raw.SCRAPER_FETCH_ALLOWLIST as string[],
+            contactUrl: str('SCRAPER_CONTACT_URL'),
+            concurrency: raw.SCRAPER_CONCURRENCY as number,
+            jobsPerReplica: raw.SCRAPER_JOBS_PER_REPLICA as number,
+            hostRequestsPerSecond: raw.SCRAPER_HOST_RPS as number,
+            hostConcurrency: raw.SCRAPER_HOST_CONCURRENCY as number,
+          }
+        : undefined,
+    scrapeTargetAllowlist: name === 'gateway' || name === 'scraper' ? (raw.SCRAPER_FETCH_ALLOWLIST as string[]) : undefined,
+    orchestrator:
+      name === 'orchestrator'
+        ? {
+            stepConcurrency: raw.PIPELINE_STEP_CONCURRENCY as number,
+            stepRetries: raw.PIPELINE_STEP_RETRIES as number,
+            stepTimeoutMs: raw.PIPELINE_STEP_TIMEOUT_MS as number,
+            retryBackoffMs: raw.PIPELINE_RETRY_BACKOFF_MS as number,
           }
         : undefined,
   };
