@@ -117,6 +117,8 @@ describe('helm chart', () => {
       nats: { enabled: true },
       jaeger: { enabled: true },
       services: { scheduler: { autoscaling: { enabled: false }, replicaCount: 3, podDisruptionBudget: { minAvailable: 1 } } },
+      scraper: { contactUrl: 'https://example.org/crawler', fetchAllowlist: ['10.20.0.0/16', 'fd00:20::/32'] },
+      ingest: { httpAllowlist: ['192.168.7.0/24'], files: { existingClaim: 'sluice-files', subPath: 'tenants' } },
     };
 
     it.each([
@@ -188,7 +190,7 @@ describe('helm chart', () => {
       expect(named<K8sObject>(objects, 'ConfigMap', 'prod-sluice-scheduler').data).toMatchObject({ GRPC_HOST: '0.0.0.0', GRPC_PORT: '50051' });
     });
 
-    it('lets only the gateway reach a service gRPC port, and denies everything else by default', () => {
+    it('lets only its callers reach a service gRPC port, and denies everything else by default', () => {
       const objects = render([TEST_VALUES]);
       const deny = named<K8sObject>(objects, 'NetworkPolicy', 'sluice-default-deny');
       expect(deny.spec).toEqual({ podSelector: { matchLabels: { 'app.kubernetes.io/name': 'sluice', 'app.kubernetes.io/instance': 'sluice' } }, policyTypes: ['Ingress', 'Egress'] });
@@ -233,13 +235,15 @@ describe('helm chart', () => {
       expect(job(render([K8S_VALUES])).metadata.annotations?.['helm.sh/hook']).toBe('post-install,pre-upgrade');
     });
 
-    it('publishes a Grafana dashboard with request, messaging, process, lock, rate-limit, breaker and cache panels', () => {
+    it('publishes the Grafana dashboard (helm/sluice/dashboards/sluice.json) as a ConfigMap the Grafana sidecar finds', () => {
       const map = named<K8sObject>(render([TEST_VALUES]), 'ConfigMap', 'sluice-dashboard');
       expect(map.metadata.labels?.grafana_dashboard).toBe('1');
       const dashboard = JSON.parse(map.data?.['sluice.json'] ?? '') as { uid: string; panels: { title: string; targets?: { expr: string }[] }[] };
       const exprs = dashboard.panels.flatMap((p) => p.targets ?? []).map((t) => t.expr).join('\n');
       for (const metric of [
-        'sluice_http_request_duration_seconds',
+        'http_server_requests_total',
+        'grpc_server_handled_total',
+        'jetstream_consumer_pending',
         'sluice_messaging_published_total',
         'sluice_messaging_handled_total',
         'sluice_messaging_redeliveries_total',
@@ -251,10 +255,117 @@ describe('helm chart', () => {
         'sluice_lock_',
         'sluice_ratelimit_',
         'sluice_circuit_breaker_',
-        'sluice_cache_',
       ]) {
         expect(exprs).toContain(metric);
       }
+    });
+  });
+
+  describe('service-to-service calls and per-service settings', () => {
+    const selector = (component: string, release = 'sluice') => ({ podSelector: { matchLabels: { 'app.kubernetes.io/name': 'sluice', 'app.kubernetes.io/instance': release, 'app.kubernetes.io/component': component } } });
+    const grpcIngress = (objects: K8sObject[], name: string) => named<K8sObject>(objects, 'NetworkPolicy', name).spec?.ingress?.find((r) => r.ports?.some((p) => p.port === 'grpc'));
+    /** Egress rules of a policy that lead to Sluice pods (gRPC calls), as "component:port". */
+    const callsOut = (objects: K8sObject[], name: string) =>
+      (named<K8sObject>(objects, 'NetworkPolicy', name).spec?.egress ?? [])
+        .filter((r) => r.to?.some((peer) => peer.podSelector?.matchLabels?.['app.kubernetes.io/name'] === 'sluice'))
+        .flatMap((r) => (r.to ?? []).map((peer) => `${peer.podSelector?.matchLabels?.['app.kubernetes.io/component']}:${r.ports?.map((p) => p.port).join(',')}`));
+    const grpcAddresses = (objects: K8sObject[], name: string) =>
+      Object.fromEntries(Object.entries(named<K8sObject>(objects, 'ConfigMap', name).data ?? {}).filter(([key]) => key.endsWith('_GRPC_ADDR')));
+
+    it('gives the ingest worker the scraper Service gRPC address and lets exactly that call through', () => {
+      const objects = render([TEST_VALUES], 'prod');
+      expect(grpcAddresses(objects, 'prod-sluice-ingest')).toEqual({ SCRAPER_GRPC_ADDR: 'prod-sluice-scraper:50052' });
+      const scraperService = named<K8sObject>(objects, 'Service', 'prod-sluice-scraper');
+      expect(scraperService.spec?.ports?.find((p) => p.name === 'grpc')?.port).toBe(50052);
+
+      expect(callsOut(objects, 'prod-sluice-ingest')).toEqual(['scraper:50052']);
+      expect(grpcIngress(objects, 'prod-sluice-scraper')?.from).toEqual([selector('gateway', 'prod'), selector('ingest', 'prod')]);
+      for (const service of SERVICES.filter((s) => !['gateway', 'scraper'].includes(s))) {
+        expect(grpcIngress(objects, `prod-sluice-${service}`)?.from).toEqual([selector('gateway', 'prod')]);
+      }
+      // the other services call nobody
+      for (const service of ['cache', 'data-quality', 'orchestrator', 'scheduler', 'scraper', 'transform']) {
+        expect(grpcAddresses(objects, `prod-sluice-${service}`)).toEqual({});
+        expect(callsOut(objects, `prod-sluice-${service}`)).toEqual([]);
+      }
+      // and the gateway calls every gRPC service, as before
+      expect(callsOut(objects, 'prod-sluice-gateway')).toEqual(['cache:50053', 'data-quality:50056', 'ingest:50055', 'orchestrator:50054', 'scheduler:50051', 'scraper:50052', 'transform:50057']);
+      expect(Object.keys(grpcAddresses(objects, 'prod-sluice-gateway'))).toHaveLength(7);
+    });
+
+    it('follows the calls lists: a new call opens both ends, a removed one closes the callee gRPC port', () => {
+      const text = renderText([TEST_VALUES, { services: { gateway: { calls: ['scheduler', 'transform'] }, orchestrator: { calls: ['transform'] }, ingest: { calls: [] } } }]);
+      const objects = parse(text);
+      expect(grpcAddresses(objects, 'sluice-orchestrator')).toEqual({ TRANSFORM_GRPC_ADDR: 'sluice-transform:50057' });
+      expect(callsOut(objects, 'sluice-orchestrator')).toEqual(['transform:50057']);
+      expect(grpcIngress(objects, 'sluice-transform')?.from).toEqual([selector('gateway'), selector('orchestrator')]);
+      expect(grpcAddresses(objects, 'sluice-gateway')).toEqual({ SCHEDULER_GRPC_ADDR: 'sluice-scheduler:50051', TRANSFORM_GRPC_ADDR: 'sluice-transform:50057' });
+      expect(grpcAddresses(objects, 'sluice-ingest')).toEqual({});
+      expect(callsOut(objects, 'sluice-ingest')).toEqual([]);
+      // nobody calls the cache or the scraper any more: no gRPC ingress at all
+      expect(grpcIngress(objects, 'sluice-cache')).toBeUndefined();
+      expect(grpcIngress(objects, 'sluice-scraper')).toBeUndefined();
+      expect(schemaValidation(text).errors).toEqual([]);
+    });
+
+    it('refuses a call the template cannot wire (a service calling itself) and variables the chart owns given as env', () => {
+      expect(renderFailure([TEST_VALUES, { services: { ingest: { calls: ['ingest'] } } }])).toContain('services.ingest.calls: a service does not call itself');
+      expect(renderFailure([TEST_VALUES, { services: { ingest: { env: { SCRAPER_GRPC_ADDR: 'elsewhere:50052' } } } }])).toContain('services.ingest.env.SCRAPER_GRPC_ADDR');
+      expect(renderFailure([TEST_VALUES, { services: { scraper: { env: { SCRAPER_FETCH_ALLOWLIST: '10.0.0.0/8' } } } }])).toContain('set scraper.fetchAllowlist instead');
+      expect(renderFailure([TEST_VALUES, { config: { extraEnv: { SCRAPER_CONTACT_URL: 'https://example.org/' } } }])).toContain('config.extraEnv.SCRAPER_CONTACT_URL: set scraper.contactUrl instead');
+    });
+
+    it('renders the scraper contact URL, and the fetch allowlist for both the scraper and the gateway, opened in the scraper NetworkPolicy', () => {
+      const defaults = render([TEST_VALUES]);
+      expect(named<K8sObject>(defaults, 'ConfigMap', 'sluice-scraper').data).not.toHaveProperty('SCRAPER_CONTACT_URL');
+      expect(named<K8sObject>(defaults, 'ConfigMap', 'sluice-gateway').data).not.toHaveProperty('SCRAPER_FETCH_ALLOWLIST');
+
+      const objects = render([TEST_VALUES, { scraper: { contactUrl: 'https://example.org/crawler', fetchAllowlist: ['10.20.0.0/16', 'fd00:20::/32'] } }]);
+      const scraper = named<K8sObject>(objects, 'ConfigMap', 'sluice-scraper').data;
+      expect(scraper).toMatchObject({ SCRAPER_CONTACT_URL: 'https://example.org/crawler', SCRAPER_FETCH_ALLOWLIST: '10.20.0.0/16,fd00:20::/32' });
+      expect(named<K8sObject>(objects, 'ConfigMap', 'sluice-gateway').data?.SCRAPER_FETCH_ALLOWLIST).toBe('10.20.0.0/16,fd00:20::/32');
+      expect(named<K8sObject>(objects, 'ConfigMap', 'sluice-ingest').data).not.toHaveProperty('SCRAPER_FETCH_ALLOWLIST');
+      const allowed = (name: string) => (named<K8sObject>(objects, 'NetworkPolicy', name).spec?.egress ?? []).filter((r) => r.to?.some((peer) => peer.ipBlock?.cidr === '10.20.0.0/16'));
+      expect(allowed('sluice-scraper')).toEqual([{ ports: [{ port: 80, protocol: 'TCP' }, { port: 443, protocol: 'TCP' }], to: [{ ipBlock: { cidr: '10.20.0.0/16' } }, { ipBlock: { cidr: 'fd00:20::/32' } }] }]);
+      // the gateway only checks crawl targets against the list: it gets no egress to them
+      expect(allowed('sluice-gateway')).toEqual([]);
+    });
+
+    it('lets the ingest worker fetch http sources: public web ports, and the private ranges of its own allowlist', () => {
+      const objects = render([TEST_VALUES, { ingest: { httpAllowlist: ['192.168.7.0/24'] } }]);
+      const egress = named<K8sObject>(objects, 'NetworkPolicy', 'sluice-ingest').spec?.egress ?? [];
+      expect(egress.filter((r) => r.to?.some((peer) => peer.ipBlock?.cidr === '0.0.0.0/0'))).toHaveLength(1);
+      expect(egress).toContainEqual({ ports: [{ port: 80, protocol: 'TCP' }, { port: 443, protocol: 'TCP' }], to: [{ ipBlock: { cidr: '192.168.7.0/24' } }] });
+      expect(named<K8sObject>(objects, 'ConfigMap', 'sluice-ingest').data?.SLUICE_INGEST_HTTP_ALLOWLIST).toBe('192.168.7.0/24');
+    });
+
+    it('mounts the file-source volume read-only into the ingest pods only, and points SLUICE_INGEST_FILE_ROOT at it', () => {
+      const ingestPod = (objects: K8sObject[]) => named<Workload>(objects, 'Deployment', 'sluice-ingest').spec.template.spec;
+      const without = render([TEST_VALUES]);
+      expect(ingestPod(without).volumes?.map((v) => v.name)).toEqual(['tmp']);
+      expect(named<K8sObject>(without, 'ConfigMap', 'sluice-ingest').data).not.toHaveProperty('SLUICE_INGEST_FILE_ROOT');
+
+      const objects = render([TEST_VALUES, { ingest: { files: { existingClaim: 'pipeline-files', subPath: 'sluice' } } }]);
+      const pod = ingestPod(objects);
+      const container = pod.containers[0];
+      expect(container.volumeMounts).toContainEqual({ name: 'ingest-files', mountPath: '/data/ingest', readOnly: true, subPath: 'sluice' });
+      expect(pod.volumes).toContainEqual({ name: 'ingest-files', persistentVolumeClaim: { claimName: 'pipeline-files', readOnly: true } });
+      expect(container.securityContext?.readOnlyRootFilesystem).toBe(true);
+      expect(named<K8sObject>(objects, 'ConfigMap', 'sluice-ingest').data?.SLUICE_INGEST_FILE_ROOT).toBe('/data/ingest');
+      for (const other of SERVICES.filter((s) => s !== 'ingest')) {
+        expect(named<Workload>(objects, 'Deployment', `sluice-${other}`).spec.template.spec.volumes?.map((v) => v.name)).toEqual(['tmp']);
+      }
+      expect(policyViolations(objects, SERVICES)).toEqual([]);
+    });
+
+    it('warns in the install notes while the crawler has no contact URL', () => {
+      const notes = (values: (string | object)[]) => {
+        const run = helm(['install', 'sluice', CHART, '--dry-run=client', ...valueArgs(values)]);
+        if (run.status !== 0) throw new Error(`helm install --dry-run failed:\n${run.stderr}`);
+        return run.stdout.slice(run.stdout.indexOf('NOTES:'));
+      };
+      expect(notes([TEST_VALUES])).toContain('WARNING: scraper.contactUrl is empty');
+      expect(notes([TEST_VALUES, { scraper: { contactUrl: 'https://example.org/crawler' } }])).not.toContain('scraper.contactUrl is empty');
     });
   });
 
@@ -271,6 +382,12 @@ describe('helm chart', () => {
       ['a log level that does not exist', { config: { logLevel: 'verbose' } }, /config\/logLevel/],
       ['a writable root filesystem', { securityContext: { readOnlyRootFilesystem: false } }, /securityContext\/readOnlyRootFilesystem/],
       ['a dependency the services do not know', { services: { cache: { dependencies: ['mysql'] } } }, /dependencies\/0/],
+      ['a call to a service that does not exist', { services: { ingest: { calls: ['scraper', 'crawler'] } } }, /services\/ingest\/calls\/1/],
+      ['a call to the gateway, which serves no gRPC', { services: { scheduler: { calls: ['gateway'] } } }, /services\/scheduler\/calls\/0/],
+      ['the same call twice', { services: { ingest: { calls: ['scraper', 'scraper'] } } }, /services\/ingest\/calls/],
+      ['a contact URL that is not http(s)', { scraper: { contactUrl: 'mailto:crawler@example.org' } }, /scraper\/contactUrl/],
+      ['an allowlist entry that is not a CIDR', { scraper: { fetchAllowlist: ['10.0.0.1'] } }, /scraper\/fetchAllowlist\/0/],
+      ['a file volume folder leaving the claim', { ingest: { files: { existingClaim: 'files', subPath: '../other' } } }, /ingest\/files\/subPath/],
     ])('refuses %s', (_label, values, message) => {
       expect(renderFailure([TEST_VALUES, values])).toMatch(message);
     });

@@ -107,6 +107,8 @@ helm.sh/chart: {{ include "sluice.chart" .root }}
 {{- $svc := include "sluice.serviceValues" . | fromJson -}}
 {{- $config := $root.Values.config -}}
 {{- $data := dict -}}
+{{- include "sluice.refuseManagedEnv" (dict "where" "config.extraEnv" "env" $config.extraEnv) -}}
+{{- include "sluice.refuseManagedEnv" (dict "where" (printf "services.%s.env" .service) "env" $svc.env) -}}
 {{- range $key, $value := $config.extraEnv }}{{ $_ := set $data $key (toString $value) }}{{ end -}}
 {{- range $key, $value := $svc.env }}{{ $_ := set $data $key (toString $value) }}{{ end -}}
 {{- $_ := set $data "NODE_ENV" $config.nodeEnv -}}
@@ -134,15 +136,82 @@ helm.sh/chart: {{ include "sluice.chart" .root }}
 {{- with $root.Values.telemetry.tracesSamplerArg -}}
 {{- $_ := set $data "OTEL_TRACES_SAMPLER_ARG" . -}}
 {{- end -}}
-{{- if eq .service "gateway" -}}
-{{- range $name, $other := $root.Values.services -}}
-{{- if $other.grpcPort -}}
-{{- $address := printf "%s:%d" (include "sluice.componentName" (dict "root" $root "component" $name)) (int $other.grpcPort) -}}
-{{- $_ := set $data (printf "%s_GRPC_ADDR" ($name | upper | replace "-" "_")) $address -}}
+{{- range $call := include "sluice.grpcCalls" $root | fromJsonArray -}}
+{{- if eq $call.caller $.service -}}
+{{- $address := printf "%s:%d" (include "sluice.componentName" (dict "root" $root "component" $call.callee)) (int $call.port) -}}
+{{- $_ := set $data (printf "%s_GRPC_ADDR" ($call.callee | upper | replace "-" "_")) $address -}}
 {{- end -}}
 {{- end -}}
+{{- with include "sluice.fetchAllowlist" . | fromJsonArray -}}
+{{- $_ := set $data (include "sluice.fetchAllowlistVariable" $) (join "," .) -}}
+{{- end -}}
+{{- if and (eq .service "scraper") $root.Values.scraper.contactUrl -}}
+{{- $_ := set $data "SCRAPER_CONTACT_URL" $root.Values.scraper.contactUrl -}}
+{{- end -}}
+{{- if and (eq .service "ingest") $root.Values.ingest.files.existingClaim -}}
+{{- $_ := set $data "SLUICE_INGEST_FILE_ROOT" (include "sluice.ingestFileRoot" $root) -}}
 {{- end -}}
 {{- toYaml $data -}}
+{{- end -}}
+
+{{/*
+Variables the chart sets from their own values: giving them in an env map would reach one service
+only, or bypass the NetworkPolicy, so the render fails naming the value to use instead.
+(dict "where" "services.scraper.env" "env" $map)
+*/}}
+{{- define "sluice.refuseManagedEnv" -}}
+{{- $managed := dict "SCRAPER_CONTACT_URL" "scraper.contactUrl" "SCRAPER_FETCH_ALLOWLIST" "scraper.fetchAllowlist" "SLUICE_INGEST_HTTP_ALLOWLIST" "ingest.httpAllowlist" "SLUICE_INGEST_FILE_ROOT" "ingest.files.existingClaim" -}}
+{{- range $key, $_ := .env -}}
+{{- if hasKey $managed $key -}}
+{{- fail (printf "%s.%s: set %s instead (the chart renders %s from it)" $.where $key (get $managed $key) $key) -}}
+{{- end -}}
+{{- if hasSuffix "_GRPC_ADDR" $key -}}
+{{- fail (printf "%s.%s: list the called service in services.<caller>.calls instead (the chart renders the address and opens the NetworkPolicy)" $.where $key) -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
+
+{{/*
+Service-to-service gRPC calls (services.<name>.calls), checked: the callee has a gRPC port and is
+not the caller. The one source of the callers' <NAME>_GRPC_ADDR variables and of the
+NetworkPolicy rules on both ends. JSON list of {caller, callee, port}, sorted by caller, callee.
+*/}}
+{{- define "sluice.grpcCalls" -}}
+{{- $calls := list -}}
+{{- range $caller := keys .Values.services | sortAlpha -}}
+{{- range $callee := (index $.Values.services $caller).calls | default (list) | sortAlpha -}}
+{{- $target := index $.Values.services $callee -}}
+{{- if not (and $target $target.grpcPort) -}}
+{{- fail (printf "services.%s.calls: %s is not a service with a grpcPort" $caller $callee) -}}
+{{- end -}}
+{{- if eq $caller $callee -}}
+{{- fail (printf "services.%s.calls: a service does not call itself" $caller) -}}
+{{- end -}}
+{{- $calls = append $calls (dict "caller" $caller "callee" $callee "port" (int $target.grpcPort)) -}}
+{{- end -}}
+{{- end -}}
+{{- toJson $calls -}}
+{{- end -}}
+
+{{/* The CIDRs a service's fetches may reach although private, as a JSON list: (dict "root" $ "service" "scraper") */}}
+{{- define "sluice.fetchAllowlist" -}}
+{{- if eq .service "ingest" -}}
+{{- toJson (.root.Values.ingest.httpAllowlist | default (list)) -}}
+{{- else if or (eq .service "scraper") (eq .service "gateway") -}}
+{{- /* The gateway refuses crawls of private targets the scraper may not reach: it needs the same list. */ -}}
+{{- toJson (.root.Values.scraper.fetchAllowlist | default (list)) -}}
+{{- else -}}
+[]
+{{- end -}}
+{{- end -}}
+
+{{- define "sluice.fetchAllowlistVariable" -}}
+{{- ternary "SLUICE_INGEST_HTTP_ALLOWLIST" "SCRAPER_FETCH_ALLOWLIST" (eq .service "ingest") -}}
+{{- end -}}
+
+{{/* Where the ingest pods see the file-source volume (ingest.files), read-only. */}}
+{{- define "sluice.ingestFileRoot" -}}
+/data/ingest
 {{- end -}}
 
 {{/*
