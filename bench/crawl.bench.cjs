@@ -1,5 +1,5 @@
 // @ts-check
-// Crawling the fixture site (~500 linked pages on loopback, no artificial delays, politeness
+// Crawling the fixture site (~5,000 linked pages on loopback, no artificial delays, politeness
 // raised) with Sluice's crawl engine and with Crawlee's CheerioCrawler (in-memory storage) at the
 // same concurrency: pages per second, peak RSS, and run start → first page request latency.
 // Each crawler runs in a child process of its own, so its RSS is its own; the site runs here and
@@ -15,7 +15,7 @@ const { percentile } = require('./support/measure.cjs');
 const ROOT = resolve(__dirname, '..');
 const CONCURRENCY = 16;
 const LATENCY_RUNS = 20;
-const SITE = { plain: true, sections: 25, itemsPerSection: 19 };
+const SITE = { plain: true, sections: 50, itemsPerSection: 99 };
 
 const round = (/** @type {number} */ n, digits = 3) => Math.round(n * 10 ** digits) / 10 ** digits;
 
