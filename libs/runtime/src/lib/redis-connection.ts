@@ -1,11 +1,15 @@
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 
 /**
  * A Redis client that keeps reconnecting (with capped backoff) for as long as the process lives,
  * and fails commands fast while disconnected instead of queueing them without bound.
  */
 export function createRedisClient(url: string, connectionName: string): Redis {
-  return new Redis(url, {
+  // Loaded on first use, not with this module: ioredis subclasses String, which slows String
+  // built-ins process-wide, and services without Redis should not pay for that.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { Redis: RedisClient } = require('ioredis') as typeof import('ioredis');
+  return new RedisClient(url, {
     connectionName,
     maxRetriesPerRequest: 1,
     enableOfflineQueue: true,
