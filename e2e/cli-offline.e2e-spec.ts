@@ -1,16 +1,15 @@
-import { spawn } from 'node:child_process';
 import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT } from './support/isolated-env';
+import { runSluice, type SluiceResult } from './support/sluice-cli';
 
 // The built `sluice` executable (package.json "bin"), as a user runs it: a process, its exit code
 // and its output. Offline commands need nothing else; the others talk to a local stand-in server.
 jest.setTimeout(60_000);
 
-const BIN = join(ROOT, 'tools/cli/sluice.cjs');
 const RUN = '0b7e2a52-7f5c-4a3e-9b43-0c6f4d3f2a11';
 
 const VALID = `name: movies
@@ -31,34 +30,8 @@ steps:
 /** Nine levels of nine aliases: 9^9 values if it were expanded. */
 const ALIAS_BOMB = ['a: &a [x,x,x,x,x,x,x,x,x]', ...'bcdefghi'.split('').map((c, i) => `${c}: &${c} [${Array(9).fill(`*${'abcdefghi'[i]}`).join(',')}]`)].join('\n');
 
-interface Result {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function sluice(args: string[], env: Record<string, string> = {}): Promise<Result> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], {
-      cwd: ROOT,
-      // only what the CLI reads: no inherited SLUICE_API_* from the developer's shell
-      env: { PATH: process.env.PATH ?? '', HOME: home, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 45_000);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
-
 let home: string;
+const sluice = (args: string[], env: Record<string, string> = {}): Promise<SluiceResult> => runSluice(args, { env: { HOME: home, ...env }, timeoutMs: 45_000 });
 
 beforeAll(async () => {
   home = await mkdtemp(join(tmpdir(), 'sluice-cli-e2e-'));

@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -6,20 +5,13 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ApiClient, type Session } from './support/api-client';
-import { createIsolatedEnv, ROOT, type IsolatedEnv } from './support/isolated-env';
+import { createIsolatedEnv, type IsolatedEnv } from './support/isolated-env';
 import { startPlatform, type Platform } from './support/platform';
+import { runSluice, type SluiceResult } from './support/sluice-cli';
 
 // The built `sluice` command against the whole platform: log in with an API key, apply a pipeline
 // and run it to the end, crawl a local site and follow the task.
 jest.setTimeout(120_000);
-
-const BIN = join(ROOT, 'tools/cli/sluice.cjs');
-
-interface Result {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
 
 describe('sluice against the platform', () => {
   let isolated: IsolatedEnv;
@@ -30,25 +22,8 @@ describe('sluice against the platform', () => {
   let session: Session;
   let apiKey: { id: string; key: string };
 
-  const sluice = (args: string[], input?: string): Promise<Result> =>
-    new Promise((resolve, reject) => {
-      const child = spawn(process.execPath, [BIN, ...args], {
-        cwd: ROOT,
-        env: { PATH: process.env.PATH ?? '', HOME: home, XDG_CONFIG_HOME: join(home, 'config') },
-        stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
-      });
-      child.stdin?.end(input);
-      let stdout = '';
-      let stderr = '';
-      child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-      child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-      const timer = setTimeout(() => child.kill('SIGKILL'), 100_000);
-      child.on('error', reject);
-      child.on('close', (code) => {
-        clearTimeout(timer);
-        resolve({ code, stdout, stderr });
-      });
-    });
+  const sluice = (args: string[], input?: string): Promise<SluiceResult> =>
+    runSluice(args, { env: { HOME: home, XDG_CONFIG_HOME: join(home, 'config') }, input, timeoutMs: 100_000 });
 
   beforeAll(async () => {
     home = await mkdtemp(join(tmpdir(), 'sluice-cli-platform-'));

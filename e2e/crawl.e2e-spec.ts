@@ -1,6 +1,5 @@
 import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
 import { join } from 'node:path';
-import { Redis } from 'ioredis';
 import { Client } from 'pg';
 import { ApiClient, type Credentials } from './support/api-client';
 import { EXCLUDE, EXTRACT, startFixtureSite, type AccessLogEntry, type FixtureSite } from './support/fixture-site';
@@ -70,14 +69,7 @@ describe('crawling: REST to pages, politely, safely, across replicas and crashes
     await platform?.stop();
     await db?.end();
     await site?.close();
-    if (isolated) {
-      const redis = new Redis(process.env.REDIS_URL!, { lazyConnect: true, maxRetriesPerRequest: 1 });
-      await redis.connect();
-      const keys = await redis.keys(`${isolated.env.SLUICE_REDIS_PREFIX}:*`);
-      if (keys.length) await redis.del(...keys);
-      redis.disconnect();
-      await isolated.dispose();
-    }
+    await isolated?.dispose();
     log?.end();
   }, 90_000);
 

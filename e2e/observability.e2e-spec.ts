@@ -1,35 +1,24 @@
 import { randomUUID } from 'node:crypto';
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ApiClient, type Session } from './support/api-client';
 import { startFixtureSite, type FixtureSite } from './support/fixture-site';
-import { createIsolatedEnv, ROOT, type IsolatedEnv } from './support/isolated-env';
+import { createIsolatedEnv, type IsolatedEnv } from './support/isolated-env';
 import { OtlpReceiver, type ReceivedSpan } from './support/otlp-receiver';
 import { eventually, startPlatform, type Platform } from './support/platform';
+import { provideSeattleWeather, SEATTLE_WEATHER_LOAD_STEP } from './support/seattle-weather';
 
 jest.setTimeout(120_000);
 
 const SCHEDULER = 'sluice.scheduler.v1.SchedulerService';
 const SPAN_KIND_SERVER = 2;
 const SPAN_KIND_CONSUMER = 5;
-// A real public data set (vega-datasets), copied into the tenant's ingest file directory.
-const DATA_FILE = join(ROOT, 'node_modules/vega-datasets/data/seattle-weather.csv');
 
 const PIPELINE = `
 name: traced
 steps:
-  - id: load
-    kind: ingest
-    source: { type: file, path: seattle-weather.csv, format: csv }
-    columns:
-      - { name: date, type: date }
-      - { name: precipitation, type: numeric }
-      - { name: temp_max, type: numeric }
-      - { name: temp_min, type: numeric }
-      - { name: wind, type: numeric }
-      - { name: weather, type: text }
-  - id: check
+${SEATTLE_WEATHER_LOAD_STEP}  - id: check
     kind: dq
     input: load
     checks:
@@ -111,8 +100,7 @@ describe('observability: RED metrics, consumer lag, span attributes and one trac
     });
     api = new ApiClient(platform.url('gateway'));
     admin = await api.signup('observability');
-    mkdirSync(join(fileRoot, admin.organization.id));
-    copyFileSync(DATA_FILE, join(fileRoot, admin.organization.id, 'seattle-weather.csv'));
+    provideSeattleWeather(fileRoot, admin.organization.id);
   }, 240_000);
 
   afterAll(async () => {

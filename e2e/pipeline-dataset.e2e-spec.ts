@@ -1,32 +1,19 @@
-import { copyFileSync, createWriteStream, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, type WriteStream } from 'node:fs';
+import { createWriteStream, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, type WriteStream } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { ApiClient, type Session } from './support/api-client';
 import { createIsolatedEnv, ROOT, type IsolatedEnv } from './support/isolated-env';
 import { eventually, startPlatform, type Platform } from './support/platform';
+import { provideSeattleWeather, SEATTLE_WEATHER_LOAD_STEP, SEATTLE_WEATHER_PATH } from './support/seattle-weather';
 import { ServiceProcess } from './support/service-process';
 
 jest.setTimeout(60_000);
 
-// A real public data set: Seattle's daily weather 2012-2015, from the vega-datasets package.
-const DATA_DIR = join(ROOT, 'node_modules/vega-datasets/data');
-const FILE = 'seattle-weather.csv';
-
 const DEFINITION = `
 name: seattle-weather
 steps:
-  - id: load
-    kind: ingest
-    source: { type: file, path: ${FILE}, format: csv }
-    columns:
-      - { name: date, type: date }
-      - { name: precipitation, type: numeric }
-      - { name: temp_max, type: numeric }
-      - { name: temp_min, type: numeric }
-      - { name: wind, type: numeric }
-      - { name: weather, type: text }
-  - id: check
+${SEATTLE_WEATHER_LOAD_STEP}  - id: check
     kind: dq
     input: load
     checks:
@@ -54,7 +41,7 @@ interface SourceRow {
 
 /** What the pipeline must produce, computed from the file without any Sluice code. */
 function expectedFromSource() {
-  const rows = parse(readFileSync(join(DATA_DIR, FILE)), { columns: true }) as SourceRow[];
+  const rows = parse(readFileSync(SEATTLE_WEATHER_PATH), { columns: true }) as SourceRow[];
   const summary = new Map<string, { days: number; hottest: number; total: number }>();
   for (const row of rows) {
     const entry = summary.get(row.weather) ?? { days: 0, hottest: -Infinity, total: 0 };
@@ -98,8 +85,7 @@ describe('a pipeline over a real data set: ingest → checks → transform', () 
     });
     api = new ApiClient(platform.url('gateway'));
     session = await api.signup('weather');
-    mkdirSync(join(fileRoot, session.organization.id));
-    copyFileSync(join(DATA_DIR, FILE), join(fileRoot, session.organization.id, FILE));
+    provideSeattleWeather(fileRoot, session.organization.id);
   }, 180_000);
 
   afterAll(async () => {

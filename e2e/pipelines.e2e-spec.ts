@@ -2,9 +2,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
 import { join } from 'node:path';
 import { closeNats, connectNats, productionTopology, type NatsConnection } from '@sluice/messaging';
-import { heldOpen, startScriptedStepWorker, type ScriptedOutcome, type ScriptedStepWorker } from '@sluice/pipeline-runs/testing';
+import { heldOpen, loadCheckCleanPipeline, passedTitleCheck, startScriptedStepWorker, type ScriptedOutcome, type ScriptedStepWorker } from '@sluice/pipeline-runs/testing';
 import type { PipelineStepJobMessage } from '@sluice/contracts';
-import { Redis } from 'ioredis';
 import { Client } from 'pg';
 import { ApiClient, type Credentials } from './support/api-client';
 import { createIsolatedEnv, ROOT, type IsolatedEnv } from './support/isolated-env';
@@ -20,27 +19,8 @@ type Problem = { status: number; detail?: string; errors?: { path: string; messa
 type StepView = { id: string; kind: string; status: string; attempt: number; rowsIn: number | null; rowsOut: number | null; error?: string };
 type RunView = { id: string; pipeline: string; version: number; status: string; steps: StepView[]; error?: string };
 
-const yaml = (name: string, extra = '') => `
-name: ${name}
-steps:
-  - id: load
-    kind: ingest
-    source: { type: http, url: "https://example.org/movies.json", format: json }
-    columns: [{ name: title, type: text }, { name: rating, type: numeric, nullable: true }]
-  - id: check
-    kind: dq
-    input: load
-    checks: [{ type: not_null, column: title, severity: error }]
-  - id: clean
-    kind: transform
-    inputs: [load]
-    dependsOn: [check]
-    sql: "select title, avg(rating) as rating from {{ ref('load') }} group by title"
-    output: { table: ${name.replace(/-/g, '_')}_clean, mode: replace }
-${extra}`;
-
 const YAML_HEADERS = { 'content-type': 'application/yaml' };
-const passed = { name: 'not_null:title', type: 'not_null', column: 'title', severity: 'error' as const, passed: true, failingCount: 0, checkedCount: 3, examples: [] };
+const passed = passedTitleCheck(3);
 
 describe('pipelines and runs through REST, with the orchestrator as a process', () => {
   let isolated: IsolatedEnv;
@@ -77,13 +57,6 @@ describe('pipelines and runs through REST, with the orchestrator as a process', 
     }
     await platform?.stop();
     await db?.end();
-    const prefix = isolated?.env.SLUICE_REDIS_PREFIX;
-    if (prefix) {
-      const redis = new Redis(process.env.REDIS_URL!, { maxRetriesPerRequest: 1 });
-      const keys = await redis.keys(`${prefix}:*`);
-      if (keys.length) await redis.del(...keys);
-      redis.disconnect();
-    }
     await isolated?.dispose();
   }, 60_000);
 
@@ -95,7 +68,7 @@ describe('pipelines and runs through REST, with the orchestrator as a process', 
     const session = await api.signup('pipes');
     const auth = { token: session.accessToken };
 
-    const valid = await api.request<{ valid: boolean; errors: unknown[] }>('POST', '/v1/pipelines/validate', { auth, body: yaml('movies'), headers: YAML_HEADERS });
+    const valid = await api.request<{ valid: boolean; errors: unknown[] }>('POST', '/v1/pipelines/validate', { auth, body: loadCheckCleanPipeline('movies'), headers: YAML_HEADERS });
     expect(valid).toMatchObject({ status: 200, body: { valid: true, errors: [] } });
     const cyclic = await api.request<{ valid: boolean; errors: { path: string; message: string }[] }>('POST', '/v1/pipelines/validate', {
       auth,
@@ -105,23 +78,23 @@ describe('pipelines and runs through REST, with the orchestrator as a process', 
     expect(cyclic.body.valid).toBe(false);
     expect(cyclic.body.errors[0]?.message).toMatch(/cycle/);
 
-    expect((await put(auth, 'movies', yaml('movies'))).body).toEqual({ name: 'movies', version: 1 });
-    expect((await put(auth, 'movies', `# same meaning, other spelling\n${yaml('movies')}`)).body).toEqual({ name: 'movies', version: 1 });
-    const changed = yaml('movies').replace('severity: error', 'severity: warn');
+    expect((await put(auth, 'movies', loadCheckCleanPipeline('movies'))).body).toEqual({ name: 'movies', version: 1 });
+    expect((await put(auth, 'movies', `# same meaning, other spelling\n${loadCheckCleanPipeline('movies')}`)).body).toEqual({ name: 'movies', version: 1 });
+    const changed = loadCheckCleanPipeline('movies').replace('severity: error', 'severity: warn');
     expect((await put(auth, 'movies', changed)).body).toEqual({ name: 'movies', version: 2 });
     expect((await api.request<{ definition: { steps: { checks?: { severity: string }[] }[] } }>('GET', '/v1/pipelines/movies?version=1', { auth })).body.definition.steps[1]?.checks?.[0]?.severity).toBe('error');
     expect((await api.request<{ version: number }>('GET', '/v1/pipelines/movies', { auth })).body.version).toBe(2);
     expect((await api.request<{ $schema?: string }>('GET', '/v1/pipelines/schema', { auth })).body.$schema).toMatch(/json-schema/);
 
     const hostile: [string, string, string][] = [
-      ['cycle', yaml('cycle').replace('    input: load\n', '    input: load\n    dependsOn: [clean]\n'), 'steps.1.dependsOn.0'],
-      ['ident', yaml('ident').replace('- id: check', '- id: "check; drop table x"'), 'steps.1.id'],
-      ['ddl', yaml('ddl').replace(`select title, avg(rating) as rating from {{ ref('load') }} group by title`, 'drop table users'), 'steps.2.sql'],
-      ['multi', yaml('multi').replace(`group by title"`, `group by title; delete from x"`), 'steps.2.sql'],
-      ['other-tenant', yaml('other-tenant').replace(`{{ ref('load') }}`, 't_0123456789abcdef0123456789abcdef.movies'), 'steps.2.sql'],
+      ['cycle', loadCheckCleanPipeline('cycle').replace('    input: load\n', '    input: load\n    dependsOn: [clean]\n'), 'steps.1.dependsOn.0'],
+      ['ident', loadCheckCleanPipeline('ident').replace('- id: check', '- id: "check; drop table x"'), 'steps.1.id'],
+      ['ddl', loadCheckCleanPipeline('ddl').replace(`select title, avg(rating) as rating from {{ ref('load') }} group by title`, 'drop table users'), 'steps.2.sql'],
+      ['multi', loadCheckCleanPipeline('multi').replace(`group by title"`, `group by title; delete from x"`), 'steps.2.sql'],
+      ['other-tenant', loadCheckCleanPipeline('other-tenant').replace(`{{ ref('load') }}`, 't_0123456789abcdef0123456789abcdef.movies'), 'steps.2.sql'],
       ['bomb', `name: bomb\na: &a ["x","x","x","x","x","x","x","x","x","x"]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b,*b]\nd: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c,*c]\ne: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d,*d]\nsteps: [*e]\n`, '(root)'],
-      ['huge', `${yaml('huge')}# ${'x'.repeat(300 * 1024)}\n`, '(root)'],
-      ['mismatch', yaml('other-name'), 'name'],
+      ['huge', `${loadCheckCleanPipeline('huge')}# ${'x'.repeat(300 * 1024)}\n`, '(root)'],
+      ['mismatch', loadCheckCleanPipeline('other-name'), 'name'],
     ];
     for (const [name, body, path] of hostile) {
       const res = await put(auth, name, body);
@@ -130,7 +103,7 @@ describe('pipelines and runs through REST, with the orchestrator as a process', 
       expect(res.body.errors?.map((e) => e.path)).toContain(path);
       expect((await api.request('GET', `/v1/pipelines/${name}`, { auth })).status).toBe(404);
     }
-    expect((await put(auth, 'giant', `${yaml('giant')}# ${'x'.repeat(2 * 1024 * 1024)}\n`)).status).toBe(413);
+    expect((await put(auth, 'giant', `${loadCheckCleanPipeline('giant')}# ${'x'.repeat(2 * 1024 * 1024)}\n`)).status).toBe(413);
     expect((await api.request<{ items: { name: string }[] }>('GET', '/v1/pipelines', { auth })).body.items.map((p) => p.name)).toEqual(['movies']);
 
     const other = { token: (await api.signup('pipes-other')).accessToken };
@@ -141,7 +114,7 @@ describe('pipelines and runs through REST, with the orchestrator as a process', 
 
   it('ten concurrent starts make one run and nine 409s naming it; the run goes through the workers to SUCCEEDED', async () => {
     const auth = { token: (await api.signup('race')).accessToken };
-    await put(auth, 'race', yaml('race'));
+    await put(auth, 'race', loadCheckCleanPipeline('race'));
     const holds: (() => void)[] = [];
     script = async (job, signal) => {
       const hold = heldOpen(signal);
@@ -181,7 +154,7 @@ describe('pipelines and runs through REST, with the orchestrator as a process', 
 
   it('replays a start with the same Idempotency-Key, fails a run whose error check failed, and cancels a run', async () => {
     const auth = { token: (await api.signup('fail')).accessToken };
-    await put(auth, 'dirty', yaml('dirty'));
+    await put(auth, 'dirty', loadCheckCleanPipeline('dirty'));
     script = (job) =>
       job.stepId === 'check' ? { type: 'succeeded', rowsIn: 3, checks: [{ ...passed, passed: false, failingCount: 1 }] } : { type: 'succeeded', rowsIn: 3, rowsOut: 3 };
     const headers = { 'idempotency-key': 'start-dirty-1' };
@@ -195,7 +168,7 @@ describe('pipelines and runs through REST, with the orchestrator as a process', 
     expect(failed.body.steps.map((s) => [s.id, s.status])).toEqual([['load', 'SUCCEEDED'], ['check', 'FAILED'], ['clean', 'SKIPPED']]);
     expect(failed.body.steps[1]?.error).toMatch(/error-severity check failed: not_null:title/);
 
-    await put(auth, 'stoppable', yaml('stoppable'));
+    await put(auth, 'stoppable', loadCheckCleanPipeline('stoppable'));
     script = (_job, signal) => heldOpen(signal).done.then(() => ({ type: 'silent' }) as const);
     const started = await api.request<{ runId: string }>('POST', '/v1/pipelines/stoppable/runs', { auth });
     await eventually(() => run(auth, started.body.runId), (r) => r.body.steps[0]?.status === 'RUNNING', 30_000, 200);
@@ -210,7 +183,7 @@ describe('pipelines and runs through REST, with the orchestrator as a process', 
 
   it('SIGTERM of the orchestrator mid-run leaves the run INTERRUPTED; a new orchestrator resumes it to SUCCEEDED', async () => {
     const auth = { token: (await api.signup('resume')).accessToken };
-    await put(auth, 'resumable', yaml('resumable'));
+    await put(auth, 'resumable', loadCheckCleanPipeline('resumable'));
     script = async (job, signal) => {
       if (job.stepId === 'load' && job.attempt === 1) {
         await heldOpen(signal).done;

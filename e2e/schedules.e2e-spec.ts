@@ -62,11 +62,6 @@ describe('schedules: REST, and firing exactly once from two scheduler replicas a
     }
     await platform?.stop();
     await db?.end();
-    const prefix = isolated?.env.SLUICE_REDIS_PREFIX;
-    if (prefix) {
-      const keys = await redis.keys(`${prefix}:*`);
-      if (keys.length) await redis.del(...keys);
-    }
     redis?.disconnect();
     await isolated?.dispose();
   }, 60_000);

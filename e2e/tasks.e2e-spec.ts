@@ -1,8 +1,7 @@
 import { jetstreamManager } from '@nats-io/jetstream';
 import type { TaskEventMessage, TaskEventType } from '@sluice/contracts';
 import { closeNats, connectNats, JetStreamPublisher, productionTopology, type NatsConnection, type Topology } from '@sluice/messaging';
-import { createParser, type EventSourceMessage } from 'eventsource-parser';
-import { Redis } from 'ioredis';
+import { openSse } from '@sluice/testing';
 import { ApiClient, type Session } from './support/api-client';
 import { createIsolatedEnv, type IsolatedEnv } from './support/isolated-env';
 import { eventually, startPlatform, type Platform } from './support/platform';
@@ -15,33 +14,6 @@ type TaskList = { items: TaskView[]; nextCursor: string | null };
 
 const job = { startUrls: ['https://example.org/'] };
 const TASK_EVENTS_CONSUMER = 'scheduler-task-events';
-
-interface SseClient {
-  readonly status: number;
-  readonly headers: Headers;
-  readonly events: EventSourceMessage[];
-  /** resolves when the server ended the stream (or close() aborted it) */
-  readonly ended: Promise<void>;
-  close(): void;
-}
-
-/** A minimal SSE client that records every event it reads. */
-async function openSse(url: string, headers: Record<string, string>): Promise<SseClient> {
-  const abort = new AbortController();
-  const res = await fetch(url, { headers, signal: abort.signal });
-  const events: EventSourceMessage[] = [];
-  const parser = createParser({ onEvent: (e) => events.push(e) });
-  const ended = (async () => {
-    if (!res.body) return;
-    const decoder = new TextDecoder();
-    try {
-      for await (const chunk of res.body) parser.feed(decoder.decode(chunk as Uint8Array, { stream: true }));
-    } catch {
-      // aborted by close()
-    }
-  })();
-  return { status: res.status, headers: res.headers, events, ended, close: () => abort.abort() };
-}
 
 describe('tasks over REST: list, stats, cancel, pages and Server-Sent Events', () => {
   let isolated: IsolatedEnv;
@@ -65,14 +37,6 @@ describe('tasks over REST: list, stats, cancel, pages and Server-Sent Events', (
   afterAll(async () => {
     await platform?.stop();
     if (nc) await closeNats(nc);
-    const prefix = isolated?.env.SLUICE_REDIS_PREFIX;
-    if (prefix) {
-      const redis = new Redis(process.env.REDIS_URL!, { lazyConnect: true, maxRetriesPerRequest: 1 });
-      await redis.connect();
-      const keys = await redis.keys(`${prefix}:*`);
-      if (keys.length) await redis.del(...keys);
-      redis.disconnect();
-    }
     await isolated?.dispose();
   }, 60_000);
 

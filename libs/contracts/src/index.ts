@@ -19,3 +19,5 @@ export type { ErrorCode, FieldViolation } from './lib/errors';
 export { ScrapeJobRequest } from './lib/scrape-job';
 export { zodViolations, parseOrThrow } from './lib/zod-violations';
 export { PUBLIC_ROUTE } from './lib/route-metadata';
+export { keysetCursor, createdAtCursor, encodeOpaqueCursor, decodeOpaqueCursor, invalidCursor } from './lib/keyset-cursor';
+export type { KeysetCursor, KeysetPosition } from './lib/keyset-cursor';

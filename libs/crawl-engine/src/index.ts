@@ -11,8 +11,6 @@ export { CrawlRepository } from './lib/crawl.repository';
 export type { CrawlState, CrawlStatus } from './lib/crawl.repository';
 export { PageRepository } from './lib/page.repository';
 export type { PageRecord, PageRow } from './lib/page.repository';
-export { encodePageCursor, decodePageCursor } from './lib/page-cursor';
-export type { PagePosition } from './lib/page-cursor';
 export { CrawlMetrics } from './lib/crawl-metrics';
 export type { PageOutcome } from './lib/crawl-metrics';
 export { crawlerUserAgent } from './lib/user-agent';

@@ -12,7 +12,7 @@ export { RunAlreadyActiveError, RunStateError, activeRunIdOf } from './lib/run-e
 export { PipelineRepository } from './lib/pipeline.repository';
 export type { StoredPipeline } from './lib/pipeline.repository';
 export { RunRepository } from './lib/run.repository';
-export type { RunRecord, NewRun, RunFilter, RunPosition, AdvanceResult } from './lib/run.repository';
+export type { RunRecord, NewRun, RunFilter, AdvanceResult } from './lib/run.repository';
 export { PipelineCatalog } from './lib/pipeline-catalog';
 export { RunCoordinator, runLockName } from './lib/run-coordinator';
 export type { RunCoordinatorDeps, RunCaller, RunLock, CoordinatorLogger } from './lib/run-coordinator';

@@ -1,5 +1,5 @@
 // Test fixtures for other projects: `@sluice/pipeline-runs/testing`. Never imported by production code.
-import { PipelineStepJobMessage, SUBJECTS, type StepEventMessage, type StepEventType } from '@sluice/contracts';
+import { PipelineStepJobMessage, SUBJECTS, type CheckResult, type StepEventMessage, type StepEventType } from '@sluice/contracts';
 import { JetStreamPublisher, startConsumer, type NatsConnection, type Topology } from '@sluice/messaging';
 
 /** What the scripted worker does with one job: report success or failure, or report nothing at all. */
@@ -59,3 +59,38 @@ export function heldOpen(signal: AbortSignal): { readonly done: Promise<void>; r
   });
   return { done, release };
 }
+
+/**
+ * load (ingest) → check (dq, an error-severity not_null check on title) → clean (transform, after
+ * check), as YAML with `extra` appended: a pipeline for scripted workers, its output table named after it.
+ */
+export const loadCheckCleanPipeline = (name: string, extra = ''): string => `
+name: ${name}
+steps:
+  - id: load
+    kind: ingest
+    source: { type: http, url: "https://example.org/movies.json", format: json }
+    columns: [{ name: title, type: text }, { name: rating, type: numeric, nullable: true }]
+  - id: check
+    kind: dq
+    input: load
+    checks: [{ type: not_null, column: title, severity: error }]
+  - id: clean
+    kind: transform
+    inputs: [load]
+    dependsOn: [check]
+    sql: "select title, avg(rating) as rating from {{ ref('load') }} group by title"
+    output: { table: ${name.replace(/-/g, '_')}_clean, mode: replace }
+${extra}`;
+
+/** What a dq worker reports for that pipeline's check when it passed on `checkedCount` rows. */
+export const passedTitleCheck = (checkedCount: number): CheckResult => ({
+  name: 'not_null:title',
+  type: 'not_null',
+  column: 'title',
+  severity: 'error',
+  passed: true,
+  failingCount: 0,
+  checkedCount,
+  examples: [],
+});

@@ -5,5 +5,3 @@ export type { TaskRow, TaskFilter, TaskCountRow } from './lib/task.repository';
 export { TaskService } from './lib/task.service';
 export type { JobPublisher, Caller } from './lib/task.service';
 export { TaskAlreadyEndedError } from './lib/task-errors';
-export { encodeTaskCursor, decodeTaskCursor } from './lib/task-cursor';
-export type { TaskPosition } from './lib/task-cursor';

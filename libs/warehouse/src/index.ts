@@ -2,3 +2,5 @@ export { tenantSchema, stagingTable, rejectTable, loadingTable, stepOutputTable,
 export { ensureTenantSchema } from './lib/tenant-schema';
 export type { RunSql } from './lib/tenant-schema';
 export { isPermanentSqlError } from './lib/sql-errors';
+export { WAREHOUSE_POOL, createWarehousePool, warehousePoolProviders, WarehousePoolCloser } from './lib/warehouse-pool';
+export type { WarehousePoolOptions } from './lib/warehouse-pool';

@@ -1,11 +1,11 @@
 import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
 import { ApiBody, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { ApiKeys, type Principal } from '@sluice/auth';
-import { parseOrThrow, SluiceError } from '@sluice/contracts';
+import { createdAtCursor, parseOrThrow, SluiceError } from '@sluice/contracts';
 import type { ServiceConfig } from '@sluice/config';
 import { SERVICE_CONFIG } from '@sluice/runtime';
 import { openApiSchema } from '../openapi';
-import { decodeCursor, ListQuery, page } from '../pagination';
+import { ListQuery, page } from '../pagination';
 import { Audited } from './audit.interceptor';
 import { CurrentPrincipal } from './auth-metadata';
 import { CreateApiKeyRequest, Id, RotateApiKeyRequest } from './auth.schemas';
@@ -37,7 +37,7 @@ export class ApiKeysController {
   @ApiQuery({ name: 'cursor', required: false })
   async list(@CurrentPrincipal() principal: Principal, @Query() query: unknown) {
     const { limit, cursor } = parseOrThrow(ListQuery, query);
-    const keys = await this.apiKeys.list(principal.tenantId, { limit, after: decodeCursor(cursor) });
+    const keys = await this.apiKeys.list(principal.tenantId, { limit, after: createdAtCursor.decode(cursor) });
     return page(keys, limit, apiKeyJson);
   }
 

@@ -1,8 +1,8 @@
 import { Controller, Get, Inject, Query } from '@nestjs/common';
 import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { AuditLog, type Principal } from '@sluice/auth';
-import { parseOrThrow } from '@sluice/contracts';
-import { decodeCursor, ListQuery, page } from '../pagination';
+import { createdAtCursor, parseOrThrow } from '@sluice/contracts';
+import { ListQuery, page } from '../pagination';
 import { z } from 'zod';
 import { CurrentPrincipal, RequireRole } from './auth-metadata';
 
@@ -25,7 +25,7 @@ export class AuditController {
   @ApiQuery({ name: 'cursor', required: false })
   async list(@CurrentPrincipal() principal: Principal, @Query() query: unknown) {
     const q = parseOrThrow(AuditQuery, query);
-    const events = await this.audit.list(principal.tenantId, { actor: q.actor, action: q.action, limit: q.limit, after: decodeCursor(q.cursor) });
+    const events = await this.audit.list(principal.tenantId, { actor: q.actor, action: q.action, limit: q.limit, after: createdAtCursor.decode(q.cursor) });
     return page(events, q.limit, (e) => ({
         id: e.id,
         actor: { type: e.actorType, id: e.actorId },

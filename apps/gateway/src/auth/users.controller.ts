@@ -1,9 +1,9 @@
 import { Body, Controller, Get, Inject, Post, Query } from '@nestjs/common';
 import { ApiBody, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { Accounts, type Principal } from '@sluice/auth';
-import { parseOrThrow } from '@sluice/contracts';
+import { createdAtCursor, parseOrThrow } from '@sluice/contracts';
 import { openApiSchema } from '../openapi';
-import { decodeCursor, ListQuery, page } from '../pagination';
+import { ListQuery, page } from '../pagination';
 import { Audited } from './audit.interceptor';
 import { CurrentPrincipal, RequireRole } from './auth-metadata';
 import { CreateUserRequest } from './auth.schemas';
@@ -30,7 +30,7 @@ export class UsersController {
   @ApiQuery({ name: 'cursor', required: false })
   async list(@CurrentPrincipal() principal: Principal, @Query() query: unknown) {
     const { limit, cursor } = parseOrThrow(ListQuery, query);
-    const users = await this.accounts.users(principal.tenantId, { limit, after: decodeCursor(cursor) });
+    const users = await this.accounts.users(principal.tenantId, { limit, after: createdAtCursor.decode(cursor) });
     return page(users, limit, userJson);
   }
 }

@@ -3,8 +3,8 @@ import { closeNats, connectNats, ensureStreams, JetStreamPublisher, type NatsCon
 import { isolatedTopology, removeTopology } from '@sluice/messaging/testing';
 import { toProblem } from '@sluice/runtime';
 import { createLogger } from '@sluice/telemetry';
-import { eventually } from '@sluice/testing';
-import { createParser, type EventSourceMessage } from 'eventsource-parser';
+import { eventually, openSse } from '@sluice/testing';
+import type { EventSourceMessage } from 'eventsource-parser';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { AddressInfo } from 'node:net';
 import { z } from 'zod';
@@ -14,35 +14,6 @@ jest.setTimeout(30_000);
 
 const Event = z.strictObject({ thing: z.string(), type: z.enum(['tick', 'done']), n: z.int() });
 type Event = z.infer<typeof Event>;
-
-interface SseClient {
-  readonly status: number;
-  readonly contentType: string | null;
-  readonly events: EventSourceMessage[];
-  readonly comments: string[];
-  /** resolves when the server ended the stream */
-  readonly ended: Promise<void>;
-  close(): void;
-}
-
-/** A minimal SSE client: the events and comments it has read so far. */
-async function openSse(url: string, headers: Record<string, string> = {}): Promise<SseClient> {
-  const abort = new AbortController();
-  const res = await fetch(url, { headers, signal: abort.signal });
-  const events: EventSourceMessage[] = [];
-  const comments: string[] = [];
-  const parser = createParser({ onEvent: (e) => events.push(e), onComment: (c) => comments.push(c) });
-  const ended = (async () => {
-    if (!res.body) return;
-    const decoder = new TextDecoder();
-    try {
-      for await (const chunk of res.body) parser.feed(decoder.decode(chunk as Uint8Array, { stream: true }));
-    } catch {
-      // aborted by close()
-    }
-  })();
-  return { status: res.status, contentType: res.headers.get('content-type'), events, comments, ended, close: () => abort.abort() };
-}
 
 describe('EventStreams: a JetStream subject as Server-Sent Events', () => {
   let nc: NatsConnection;
@@ -107,7 +78,7 @@ describe('EventStreams: a JetStream subject as Server-Sent Events', () => {
     await publish('other', 'tick', 99);
     const client = await openSse(`${base}/things/a/events`);
     expect(client.status).toBe(200);
-    expect(client.contentType).toBe('text/event-stream; charset=utf-8');
+    expect(client.headers.get('content-type')).toBe('text/event-stream; charset=utf-8');
     await eventually(() => client.events.length === 2, Boolean, 10_000);
     const second = await publish('a', 'tick', 2);
     const last = await publish('a', 'done', 3);

@@ -3,7 +3,8 @@ import type { ServiceConfig } from '@sluice/config';
 import type { IngestContext } from '@sluice/ingest';
 import { SERVICE_CONFIG } from '@sluice/runtime';
 import { SafeFetcher } from '@sluice/safe-fetch';
-import { Pool } from 'pg';
+import { createWarehousePool } from '@sluice/warehouse';
+import type { Pool } from 'pg';
 import { ScraperPagesClient } from './scraper-pages.client';
 
 /** Longest CSV record or NDJSON line: far above real rows, low enough that one bad row cannot exhaust memory. */
@@ -24,8 +25,7 @@ export class IngestContextProvider implements OnApplicationShutdown {
     const ingest = config.ingest;
     if (!ingest || !config.databaseUrl) throw new Error('the ingest service needs its ingest configuration and DATABASE_URL');
     // Two connections per running step (rows and rejects are copied at the same time).
-    this.pool = new Pool({ connectionString: config.databaseUrl, max: 4, connectionTimeoutMillis: 10_000, idleTimeoutMillis: 30_000 });
-    this.pool.on('error', () => undefined); // an idle client's connection dropped; the pool replaces it
+    this.pool = createWarehousePool(config, { max: 4, connectionTimeoutMillis: 10_000, idleTimeoutMillis: 30_000 });
     this.fetcher = new SafeFetcher({
       userAgent: 'SluiceIngest/0.1',
       allowlist: ingest.httpAllowlist,

@@ -1,12 +1,11 @@
 import type { Metadata } from '@grpc/grpc-js';
 import { Controller, Inject } from '@nestjs/common';
 import { GrpcMethod } from '@nestjs/microservices';
-import { NotFoundError, orchestratorV1, parseOrThrow } from '@sluice/contracts';
+import { createdAtCursor, NotFoundError, orchestratorV1, parseOrThrow } from '@sluice/contracts';
 import { readCallContext } from '@sluice/grpc';
 import { RUN_STATUSES, RunCoordinator, RunRepository } from '@sluice/pipeline-runs';
 import { PipelineName } from '@sluice/pipeline-spec';
 import { z } from 'zod';
-import { decodeRunCursor, nextRunCursor } from './run-cursor';
 import { toRunMessage } from './run-message';
 
 const RunId = z.uuid({ error: 'must be a UUID' });
@@ -49,8 +48,8 @@ export class RunsGrpcController implements Pick<orchestratorV1.PipelineServiceCo
     const { tenantId } = readCallContext(metadata);
     const filter = parseOrThrow(ListFilter, { pipeline: request.pipeline, status: request.status });
     const limit = parseOrThrow(Limit, request.limit, 'limit');
-    const runs = await this.runs.list(tenantId, { pipeline: filter.pipeline || undefined, status: filter.status || undefined }, limit, decodeRunCursor(request.cursor));
-    return { runs: runs.map((run) => toRunMessage(run, false)), nextCursor: nextRunCursor(runs, limit) };
+    const runs = await this.runs.list(tenantId, { pipeline: filter.pipeline || undefined, status: filter.status || undefined }, limit, createdAtCursor.decode(request.cursor));
+    return { runs: runs.map((run) => toRunMessage(run, false)), nextCursor: createdAtCursor.next(runs, limit) ?? '' };
   }
 
   @GrpcMethod('PipelineService')

@@ -1,6 +1,5 @@
 import { ScheduleDefinition } from '@sluice/schedules';
 import { updateRequestInput } from './schedule-message';
-import { decodeCursor, encodeCursor } from './schedule-cursor';
 import { evaluatedUntil } from './schedule-firer';
 import { toColumns, toDefinition, toTiming, type ScheduleRow } from './schedule-row';
 
@@ -44,15 +43,6 @@ describe('schedule rows', () => {
 describe('update requests', () => {
   it('carries only the fields that are set, an empty date as its removal', () => {
     expect(updateRequestInput({ id: 'x', cron: '0 4 * * *', startDate: '', target: undefined })).toEqual({ cron: '0 4 * * *', startDate: null });
-  });
-});
-
-describe('list cursors', () => {
-  it('decodes what it encoded and refuses anything else naming cursor', () => {
-    const position = { createdAt: new Date('2026-01-01T00:00:00.123Z'), id: '3f2b8a1c-5d4e-4f60-9a7b-0c1d2e3f4a5b' };
-    expect(decodeCursor(encodeCursor(position))).toEqual(position);
-    expect(decodeCursor('')).toBeUndefined();
-    expect(() => decodeCursor('bm9wZQ')).toThrow(expect.objectContaining({ violations: [expect.objectContaining({ path: 'cursor' })] }));
   });
 });
 

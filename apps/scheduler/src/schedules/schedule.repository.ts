@@ -1,6 +1,5 @@
-import { SluiceError } from '@sluice/contracts';
+import { SluiceError, type KeysetPosition } from '@sluice/contracts';
 import { Prisma, type PrismaClient } from '@sluice/database';
-import type { SchedulePosition } from './schedule-cursor';
 import type { ScheduleColumns, ScheduleRow } from './schedule-row';
 
 /** What one firing writes: which time fired (if any) and the next time to look again. */
@@ -36,7 +35,7 @@ export class ScheduleRepository {
   }
 
   /** Newest first; `after` is the last schedule of the previous page. */
-  list(tenantId: string, limit: number, after: SchedulePosition | undefined): Promise<ScheduleRow[]> {
+  list(tenantId: string, limit: number, after: KeysetPosition | undefined): Promise<ScheduleRow[]> {
     return this.prisma.schedule.findMany({
       where: {
         tenantId,

@@ -1,7 +1,6 @@
-import { InvalidArgumentError, NotFoundError, parseOrThrow } from '@sluice/contracts';
+import { createdAtCursor, InvalidArgumentError, NotFoundError, parseOrThrow } from '@sluice/contracts';
 import { applySchedulePatch, nextFireTimes, ScheduleDefinition, SchedulePatch } from '@sluice/schedules';
 import type { Caller } from '@sluice/tasks';
-import { decodeCursor, encodeCursor } from './schedule-cursor';
 import type { ScheduleRepository } from './schedule.repository';
 import { toColumns, toDefinition, toTiming, type ScheduleRow } from './schedule-row';
 
@@ -37,9 +36,8 @@ export class SchedulesService {
   }
 
   async list(caller: Caller, limit: number, cursor: string): Promise<{ rows: ScheduleRow[]; nextCursor: string }> {
-    const rows = await this.schedules.list(caller.tenantId, limit, decodeCursor(cursor));
-    const last = rows.length === limit ? rows[rows.length - 1] : undefined;
-    return { rows, nextCursor: last ? encodeCursor(last) : '' };
+    const rows = await this.schedules.list(caller.tenantId, limit, createdAtCursor.decode(cursor));
+    return { rows, nextCursor: createdAtCursor.next(rows, limit) ?? '' };
   }
 
   /** Applies a partial change; the next fire time is recomputed only when the timing changed. */

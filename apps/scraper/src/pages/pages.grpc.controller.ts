@@ -1,10 +1,13 @@
 import type { Metadata } from '@grpc/grpc-js';
 import { Controller, Inject } from '@nestjs/common';
-import { NotFoundError, parseOrThrow, scraperV1, toTimestamp } from '@sluice/contracts';
-import { decodePageCursor, encodePageCursor, type PageRow } from '@sluice/crawl-engine';
+import { keysetCursor, NotFoundError, parseOrThrow, scraperV1, toTimestamp } from '@sluice/contracts';
+import { type PageRow } from '@sluice/crawl-engine';
 import { readCallContext } from '@sluice/grpc';
 import { z } from 'zod';
 import { CrawlRuntime } from '../crawl/crawl-runtime';
+
+/** Pages are listed oldest fetch first. */
+const pageCursor = keysetCursor('fetchedAt');
 
 const Request = z.object({
   taskId: z.uuid({ error: 'must be a UUID' }),
@@ -35,12 +38,11 @@ export class PagesGrpcController implements scraperV1.ScraperServiceController {
   async listPages(request: scraperV1.ListPagesRequest, metadata: Metadata): Promise<scraperV1.ListPagesResponse> {
     const { tenantId } = readCallContext(metadata);
     const { taskId, limit, cursor } = parseOrThrow(Request, request);
-    const after = decodePageCursor(cursor);
+    const after = pageCursor.decode(cursor);
     const { crawls, pages } = this.runtime.assembled;
     const crawl = await crawls.find(taskId);
     if (crawl && crawl.tenantId !== tenantId) throw new NotFoundError('task');
     const rows = await pages.list(tenantId, taskId, limit, after);
-    const last = rows.length === limit ? rows[rows.length - 1] : undefined;
-    return { pages: rows.map(toPageMessage), nextCursor: last ? encodePageCursor(last) : '' };
+    return { pages: rows.map(toPageMessage), nextCursor: pageCursor.next(rows, limit) ?? '' };
   }
 }

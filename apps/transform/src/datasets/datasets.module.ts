@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { DatasetsRepository } from '@sluice/transform';
+import { WAREHOUSE_POOL } from '@sluice/warehouse';
 import type { Pool } from 'pg';
-import { WAREHOUSE_POOL } from '../warehouse/warehouse-pool';
 import { WarehouseModule } from '../warehouse/warehouse.module';
 import { DatasetsGrpcController } from './datasets.grpc.controller';
 

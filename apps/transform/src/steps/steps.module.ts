@@ -1,9 +1,9 @@
 import { Module } from '@nestjs/common';
 import { METRICS_REGISTRY } from '@sluice/telemetry';
 import { TransformWriter } from '@sluice/transform';
+import { WAREHOUSE_POOL } from '@sluice/warehouse';
 import type { Pool } from 'pg';
 import type { Registry } from 'prom-client';
-import { WAREHOUSE_POOL } from '../warehouse/warehouse-pool';
 import { WarehouseModule } from '../warehouse/warehouse.module';
 import { PIPELINE_ROWS, pipelineRowsCounter } from './pipeline-rows.metric';
 import { StatusGrpcController } from './status.grpc.controller';

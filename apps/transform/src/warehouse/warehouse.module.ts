@@ -1,5 +1,7 @@
 import { Module } from '@nestjs/common';
-import { WAREHOUSE_POOL, WarehousePoolCloser, warehousePoolProvider } from './warehouse-pool';
+import { SERVICE_CONFIG } from '@sluice/runtime';
+import { WAREHOUSE_POOL, warehousePoolProviders } from '@sluice/warehouse';
 
-@Module({ providers: [warehousePoolProvider, WarehousePoolCloser], exports: [WAREHOUSE_POOL] })
+/** The warehouse pool: transforms write in transactions of their own, and datasets are read from it. */
+@Module({ providers: warehousePoolProviders(SERVICE_CONFIG), exports: [WAREHOUSE_POOL] })
 export class WarehouseModule {}

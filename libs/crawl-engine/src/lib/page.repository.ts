@@ -1,5 +1,5 @@
+import type { KeysetPosition } from '@sluice/contracts';
 import type { Page, PrismaClient } from '@sluice/database';
-import type { PagePosition } from './page-cursor';
 
 /** What one fetch of one URL produced. */
 export interface PageRecord {
@@ -69,7 +69,7 @@ export class PageRepository {
   }
 
   /** The tenant's pages of a task, oldest fetch first; `after` is the last page of the previous page. */
-  list(tenantId: string, taskId: string, limit: number, after: PagePosition | undefined): Promise<PageRow[]> {
+  list(tenantId: string, taskId: string, limit: number, after: KeysetPosition<'fetchedAt'> | undefined): Promise<PageRow[]> {
     return this.prisma.page.findMany({
       where: {
         tenantId,

@@ -6,7 +6,7 @@ import { closeNats, connectNats, ensureStreams, JetStreamPublisher, startConsume
 import { isolatedTopology, removeTopology } from '@sluice/messaging/testing';
 import { deleteKeysWithPrefix, eventually, uniquePrefix } from '@sluice/testing';
 import { Redis } from 'ioredis';
-import { heldOpen, startScriptedStepWorker, type ScriptedOutcome, type ScriptedStepWorker } from '../testing';
+import { heldOpen, loadCheckCleanPipeline, passedTitleCheck, startScriptedStepWorker, type ScriptedOutcome, type ScriptedStepWorker } from '../testing';
 import { PipelineCatalog } from './pipeline-catalog';
 import { PipelineRepository } from './pipeline.repository';
 import { RunAlreadyActiveError } from './run-errors';
@@ -20,27 +20,7 @@ const TENANT = '33333333-3333-4333-8333-333333333333';
 const silent = { info: () => undefined, warn: () => undefined, error: () => undefined };
 const policy: RunPolicy = { ...DEFAULT_RUN_POLICY, retries: 1, retryBackoffMs: 100, stepTimeoutMs: 30_000, tickMs: 200, resumeScanMs: 300, lockTtlMs: 3_000 };
 
-/** load (ingest) → check (dq, error check) → clean (transform, after check) */
-const definition = (name: string) => `
-name: ${name}
-steps:
-  - id: load
-    kind: ingest
-    source: { type: http, url: "https://example.org/movies.json", format: json }
-    columns: [{ name: title, type: text }]
-  - id: check
-    kind: dq
-    input: load
-    checks: [{ type: not_null, column: title, severity: error }]
-  - id: clean
-    kind: transform
-    inputs: [load]
-    dependsOn: [check]
-    sql: "select title from {{ ref('load') }}"
-    output: { table: ${name}_clean, mode: replace }
-`;
-
-const passedCheck = { name: 'not_null:title', type: 'not_null', column: 'title', severity: 'error' as const, passed: true, failingCount: 0, checkedCount: 10, examples: [] };
+const passedCheck = passedTitleCheck(10);
 const succeed: ScriptedOutcome = { type: 'succeeded', rowsIn: 10, rowsOut: 10 };
 
 describe('pipeline runs on PostgreSQL, Redis and NATS', () => {
@@ -118,7 +98,7 @@ describe('pipeline runs on PostgreSQL, Redis and NATS', () => {
   });
 
   it('ten concurrent starts make exactly one run; the nine others are told its id', async () => {
-    await catalog.put(TENANT, 'race', definition('race'), 'yaml', 'user-1');
+    await catalog.put(TENANT, 'race', loadCheckCleanPipeline('race'), 'yaml', 'user-1');
     script = (_job, signal) => heldOpen(signal).done.then(() => ({ type: 'silent' }) as const);
     const replicas = Array.from({ length: 10 }, (_, i) => coordinator(`replica-${i}`));
     const results = await Promise.allSettled(replicas.map((c) => c.startRun({ tenantId: TENANT, userId: 'user-1' }, 'race', null)));
@@ -135,7 +115,7 @@ describe('pipeline runs on PostgreSQL, Redis and NATS', () => {
   });
 
   it('runs the steps in dependency order to SUCCEEDED, sending each worker the tables it reads', async () => {
-    await catalog.put(TENANT, 'happy', definition('happy'), 'yaml', 'user-1');
+    await catalog.put(TENANT, 'happy', loadCheckCleanPipeline('happy'), 'yaml', 'user-1');
     script = (job) => (job.stepId === 'check' ? { type: 'succeeded', rowsIn: 10, checks: [passedCheck] } : succeed);
     const run = await coordinator('a').startRun({ tenantId: TENANT }, 'happy', { day: '2026-03-01' });
     expect(run.status).toBe('QUEUED');
@@ -157,7 +137,7 @@ describe('pipeline runs on PostgreSQL, Redis and NATS', () => {
   });
 
   it('fails a step whose error-severity check failed, without a retry, and skips what depends on it', async () => {
-    await catalog.put(TENANT, 'dirty', definition('dirty'), 'yaml', 'user-1');
+    await catalog.put(TENANT, 'dirty', loadCheckCleanPipeline('dirty'), 'yaml', 'user-1');
     const failing = { ...passedCheck, passed: false, failingCount: 3 };
     script = (job) => (job.stepId === 'check' ? { type: 'succeeded', rowsIn: 10, checks: [failing] } : succeed);
     const run = await coordinator('a').startRun({ tenantId: TENANT }, 'dirty', null);
@@ -170,7 +150,7 @@ describe('pipeline runs on PostgreSQL, Redis and NATS', () => {
   });
 
   it('retries a failed attempt with the next attempt number, and fails the run when no retry is left', async () => {
-    await catalog.put(TENANT, 'flaky', definition('flaky'), 'yaml', 'user-1');
+    await catalog.put(TENANT, 'flaky', loadCheckCleanPipeline('flaky'), 'yaml', 'user-1');
     script = (job) => (job.stepId === 'load' && job.attempt === 1 ? { type: 'failed', error: 'connection reset' } : succeed);
     const recovered = await settled((await coordinator('a').startRun({ tenantId: TENANT }, 'flaky', null)).id);
     expect(recovered.status).toBe('SUCCEEDED');
@@ -184,7 +164,7 @@ describe('pipeline runs on PostgreSQL, Redis and NATS', () => {
   });
 
   it('retries an attempt that sent no result within the step timeout', async () => {
-    await catalog.put(TENANT, 'quiet', definition('quiet'), 'yaml', 'user-1');
+    await catalog.put(TENANT, 'quiet', loadCheckCleanPipeline('quiet'), 'yaml', 'user-1');
     script = (job) => (job.stepId === 'load' && job.attempt === 1 ? { type: 'silent' } : succeed);
     // generous retries: on a loaded machine a later attempt may also outlive the short timeout
     const run = await coordinator('a', { stepTimeoutMs: 2_000, retries: 4 }).startRun({ tenantId: TENANT }, 'quiet', null);
@@ -195,7 +175,7 @@ describe('pipeline runs on PostgreSQL, Redis and NATS', () => {
   });
 
   it('cancels a run: its unfinished steps are CANCELLED, a late event changes nothing, and nothing more is dispatched', async () => {
-    await catalog.put(TENANT, 'stop', definition('stop'), 'yaml', 'user-1');
+    await catalog.put(TENANT, 'stop', loadCheckCleanPipeline('stop'), 'yaml', 'user-1');
     const holds: (() => void)[] = [];
     script = async (_job, signal) => {
       const hold = heldOpen(signal);
@@ -217,7 +197,7 @@ describe('pipeline runs on PostgreSQL, Redis and NATS', () => {
   });
 
   it('a stopped replica marks its run INTERRUPTED and hands the lock back; another resumes it with the next attempt to SUCCEEDED', async () => {
-    await catalog.put(TENANT, 'handover', definition('handover'), 'yaml', 'user-1');
+    await catalog.put(TENANT, 'handover', loadCheckCleanPipeline('handover'), 'yaml', 'user-1');
     const held: (() => void)[] = [];
     script = async (job, signal) => {
       if (job.stepId !== 'load' || job.attempt !== 1) return job.stepId === 'check' ? { type: 'succeeded', checks: [passedCheck] } : succeed;
@@ -243,7 +223,7 @@ describe('pipeline runs on PostgreSQL, Redis and NATS', () => {
   });
 
   it('takes over a run whose owner lost its lock, and the deposed owner can no longer write it', async () => {
-    await catalog.put(TENANT, 'orphan', definition('orphan'), 'yaml', 'user-1');
+    await catalog.put(TENANT, 'orphan', loadCheckCleanPipeline('orphan'), 'yaml', 'user-1');
     script = (_job, signal) => heldOpen(signal).done.then(() => ({ type: 'silent' }) as const);
     const owner = coordinator('owner');
     const run = await owner.startRun({ tenantId: TENANT }, 'orphan', null);

@@ -1,4 +1,4 @@
-import type { CheckResult, StepEventMessage, WarehouseTable } from '@sluice/contracts';
+import type { CheckResult, KeysetPosition, StepEventMessage, WarehouseTable } from '@sluice/contracts';
 import type { Prisma, PrismaClient } from '@sluice/database';
 import type { Pipeline } from '@sluice/pipeline-spec';
 import { lockKeyInTransaction } from './pipeline.repository';
@@ -32,11 +32,6 @@ export interface NewRun {
 export interface RunFilter {
   readonly pipeline?: string;
   readonly status?: RunStatus;
-}
-
-export interface RunPosition {
-  readonly createdAt: Date;
-  readonly id: string;
 }
 
 /** What an owner's write did: applied (with the actions that took effect), fenced out, or the run had ended. */
@@ -164,7 +159,7 @@ export class RunRepository {
   }
 
   /** Newest first, without steps; `after` is the last run of the previous page. */
-  async list(tenantId: string, filter: RunFilter, limit: number, after: RunPosition | undefined): Promise<RunRecord[]> {
+  async list(tenantId: string, filter: RunFilter, limit: number, after: KeysetPosition | undefined): Promise<RunRecord[]> {
     const rows = await this.prisma.pipelineRun.findMany({
       where: {
         tenantId,

@@ -1,6 +1,5 @@
 import type { PrismaClient, Task } from '@sluice/database';
-import type { ScrapeJobRequest, TaskEventMessage } from '@sluice/contracts';
-import type { TaskPosition } from './task-cursor';
+import type { KeysetPosition, ScrapeJobRequest, TaskEventMessage } from '@sluice/contracts';
 import { applyTaskEvent, statesLeadingTo, type TaskState } from './task-state';
 
 export type TaskRow = Task;
@@ -47,7 +46,7 @@ export class TaskRepository {
   }
 
   /** Newest first; `after` is the last task of the previous page. */
-  list(tenantId: string, filter: TaskFilter, limit: number, after: TaskPosition | undefined): Promise<TaskRow[]> {
+  list(tenantId: string, filter: TaskFilter, limit: number, after: KeysetPosition | undefined): Promise<TaskRow[]> {
     return this.prisma.task.findMany({
       where: {
         tenantId,

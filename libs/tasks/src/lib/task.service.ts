@@ -1,5 +1,4 @@
-import { NotFoundError, SUBJECTS, UnavailableError, type ScrapeJobMessage, type ScrapeJobRequest, type TaskEventMessage } from '@sluice/contracts';
-import { decodeTaskCursor, encodeTaskCursor } from './task-cursor';
+import { createdAtCursor, NotFoundError, SUBJECTS, UnavailableError, type ScrapeJobMessage, type ScrapeJobRequest, type TaskEventMessage } from '@sluice/contracts';
 import { TaskAlreadyEndedError } from './task-errors';
 import { isTerminal, type TaskState } from './task-state';
 import type { TaskCountRow, TaskFilter, TaskRepository, TaskRow } from './task.repository';
@@ -61,9 +60,8 @@ export class TaskService {
 
   /** A page of the tenant's tasks, newest first, and the cursor of the next page ('' on the last). */
   async listTasks(caller: Caller, filter: TaskFilter, limit: number, cursor: string): Promise<{ rows: TaskRow[]; nextCursor: string }> {
-    const rows = await this.tasks.list(caller.tenantId, filter, limit, decodeTaskCursor(cursor));
-    const last = rows.length === limit ? rows[rows.length - 1] : undefined;
-    return { rows, nextCursor: last ? encodeTaskCursor(last) : '' };
+    const rows = await this.tasks.list(caller.tenantId, filter, limit, createdAtCursor.decode(cursor));
+    return { rows, nextCursor: createdAtCursor.next(rows, limit) ?? '' };
   }
 
   taskStats(caller: Caller): Promise<TaskCountRow[]> {
