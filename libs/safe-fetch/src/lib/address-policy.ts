@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import ipaddr from 'ipaddr.js';
 
 /**
@@ -34,5 +35,16 @@ export class AddressPolicy {
     if (this.allowed.some(([net, bits]) => net.kind() === parsed.kind() && (parsed as ipaddr.IPv4).match(net as ipaddr.IPv4, bits))) return undefined;
     const range = parsed.range();
     return range === 'unicast' ? undefined : range;
+  }
+
+  /**
+   * For a URL host that is an IP literal (`[::1]` brackets allowed): the address and the range that
+   * forbids it; undefined for allowed addresses and for host names (judged when they resolve).
+   */
+  forbiddenLiteral(hostname: string): { readonly address: string; readonly range: string } | undefined {
+    const address = hostname.replace(/^\[|\]$/g, '');
+    if (!isIP(address)) return undefined;
+    const range = this.forbiddenRange(address);
+    return range ? { address, range } : undefined;
   }
 }

@@ -1,4 +1,3 @@
-import { isIP } from 'node:net';
 import type { ScrapeJobRequest, FieldViolation } from '@sluice/contracts';
 import { AddressPolicy } from './address-policy';
 
@@ -9,15 +8,14 @@ import { AddressPolicy } from './address-policy';
  * when it connects (every resolved address); this is the early, DNS-free part of that check.
  */
 export function forbiddenTarget(url: string, policy: AddressPolicy): string | undefined {
-  let host: string;
+  let hostname: string;
   try {
-    host = new URL(url).hostname.replace(/^\[|\]$/g, '');
+    hostname = new URL(url).hostname;
   } catch {
     return 'is not a URL';
   }
-  if (!isIP(host)) return undefined;
-  const range = policy.forbiddenRange(host);
-  return range ? `targets a ${range} address (${host}), which is not allowed` : undefined;
+  const forbidden = policy.forbiddenLiteral(hostname);
+  return forbidden ? `targets a ${forbidden.range} address (${forbidden.address}), which is not allowed` : undefined;
 }
 
 /** Field violations for every start or sitemap URL of a job that targets a forbidden address. */

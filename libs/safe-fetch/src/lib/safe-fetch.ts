@@ -1,4 +1,3 @@
-import { isIP } from 'node:net';
 import type { Readable } from 'node:stream';
 import { Agent, errors as undiciErrors, request } from 'undici';
 import { AddressPolicy } from './address-policy';
@@ -133,11 +132,8 @@ export class SafeFetcher {
     }
     if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new SafeFetchError('bad_url', `scheme ${url.protocol} is not allowed`);
     if (url.username || url.password) throw new SafeFetchError('bad_url', 'credentials in URLs are not allowed');
-    const host = url.hostname.replace(/^\[|\]$/g, '');
-    if (isIP(host)) {
-      const range = this.policy.forbiddenRange(host);
-      if (range) throw new BlockedAddressError(host, host, range);
-    }
+    const forbidden = this.policy.forbiddenLiteral(url.hostname);
+    if (forbidden) throw new BlockedAddressError(forbidden.address, forbidden.address, forbidden.range);
     return url;
   }
 
