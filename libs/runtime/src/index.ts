@@ -11,3 +11,5 @@ export { SERVICE_CONFIG, LOGGER, REDIS, NATS, TOPOLOGY, PUBLISHER, PRISMA, BREAK
 export { withCircuitBreaker, isQueryLevelError } from './lib/resilient-prisma';
 export { PipelineStepWorker, PermanentStepError, StepFailedWithChecks } from './lib/pipeline-step-worker';
 export type { StepOutcome } from './lib/pipeline-step-worker';
+export { PipelineRowsMetrics } from './lib/pipeline-rows.metrics';
+export type { PipelineRowsDirection } from './lib/pipeline-rows.metrics';

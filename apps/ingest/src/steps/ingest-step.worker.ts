@@ -2,10 +2,9 @@ import { Injectable } from '@nestjs/common';
 import type { PipelineStepJobMessage } from '@sluice/contracts';
 import { IngestInputError, runIngestStep } from '@sluice/ingest';
 import type { MessageContext } from '@sluice/messaging';
-import { PermanentStepError, PipelineStepWorker, type StepOutcome } from '@sluice/runtime';
+import { PermanentStepError, PipelineRowsMetrics, PipelineStepWorker, type StepOutcome } from '@sluice/runtime';
 import { isPermanentSqlError } from '@sluice/warehouse';
 import { IngestContextProvider } from './ingest-context.provider';
-import { IngestMetrics } from './ingest-metrics';
 
 /**
  * Runs ingest steps: the source streamed into the step's staging table (rows that do not fit
@@ -18,7 +17,7 @@ export class IngestStepWorker extends PipelineStepWorker {
 
   constructor(
     private readonly resources: IngestContextProvider,
-    private readonly metrics: IngestMetrics,
+    private readonly rows: PipelineRowsMetrics,
   ) {
     super();
   }
@@ -27,7 +26,7 @@ export class IngestStepWorker extends PipelineStepWorker {
     const started = performance.now();
     try {
       const result = await runIngestStep(job, this.resources.context, { signal: ctx.signal });
-      this.metrics.recordLoad(result);
+      this.rows.record('ingest', { in: result.rowsIn, out: result.rowsOut, rejected: result.rejected });
       const { rowsIn, rowsOut, rejected } = result;
       this.logger.info({ runId: job.runId, stepId: job.stepId, rowsIn, rowsOut, rejected, durationMs: Math.round(performance.now() - started) }, 'ingest step loaded');
       return { rowsIn: result.rowsIn, rowsOut: result.rowsOut, output: result.staging };

@@ -1,11 +1,9 @@
 import { Module } from '@nestjs/common';
-import { METRICS_REGISTRY } from '@sluice/telemetry';
+import { PipelineRowsMetrics } from '@sluice/runtime';
 import { TransformWriter } from '@sluice/transform';
 import { WAREHOUSE_POOL } from '@sluice/warehouse';
 import type { Pool } from 'pg';
-import type { Registry } from 'prom-client';
 import { WarehouseModule } from '../warehouse/warehouse.module';
-import { PIPELINE_ROWS, pipelineRowsCounter } from './pipeline-rows.metric';
 import { StatusGrpcController } from './status.grpc.controller';
 import { TransformStepWorker } from './transform-step.worker';
 
@@ -17,7 +15,7 @@ const TRANSFORM_STATEMENT_TIMEOUT_MS = 30 * 60_000;
   controllers: [StatusGrpcController],
   providers: [
     { provide: TransformWriter, inject: [WAREHOUSE_POOL], useFactory: (pool: Pool) => new TransformWriter(pool, TRANSFORM_STATEMENT_TIMEOUT_MS) },
-    { provide: PIPELINE_ROWS, inject: [METRICS_REGISTRY], useFactory: (registry: Registry) => pipelineRowsCounter(registry) },
+    PipelineRowsMetrics,
     TransformStepWorker,
   ],
 })

@@ -1,9 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { PipelineStepJobMessage } from '@sluice/contracts';
-import { PermanentStepError, PipelineStepWorker, type StepOutcome } from '@sluice/runtime';
+import { PermanentStepError, PipelineRowsMetrics, PipelineStepWorker, type StepOutcome } from '@sluice/runtime';
 import { planTransform, TransformJobError, TransformWriteError, TransformWriter } from '@sluice/transform';
-import type { Counter } from 'prom-client';
-import { PIPELINE_ROWS } from './pipeline-rows.metric';
 
 /**
  * Runs transform steps: the SELECT inside PostgreSQL into the tenant's target table, with its
@@ -16,7 +14,7 @@ export class TransformStepWorker extends PipelineStepWorker {
 
   constructor(
     @Inject(TransformWriter) private readonly writer: TransformWriter,
-    @Inject(PIPELINE_ROWS) private readonly rows: Counter<'kind' | 'direction'>,
+    private readonly rows: PipelineRowsMetrics,
   ) {
     super();
   }
@@ -25,8 +23,7 @@ export class TransformStepWorker extends PipelineStepWorker {
     try {
       const result = await this.writer.run(await planTransform(job));
       if (!result.alreadyDone) {
-        this.rows.inc({ kind: 'transform', direction: 'in' }, result.rowsIn);
-        this.rows.inc({ kind: 'transform', direction: 'out' }, result.rowsOut);
+        this.rows.record('transform', { in: result.rowsIn, out: result.rowsOut });
       }
       return { rowsIn: result.rowsIn, rowsOut: result.rowsOut, output: result.output };
     } catch (error) {
