@@ -1,14 +1,16 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream } from 'node:fs';
-import { hostname } from 'node:os';
+import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { scheduledTaskId } from '@sluice/schedules';
+import { scheduledRunId, scheduledTaskId } from '@sluice/schedules';
 import { freePort } from '@sluice/testing';
 import { Redis } from 'ioredis';
 import { Client } from 'pg';
 import { ApiClient } from './support/api-client';
 import { createIsolatedEnv, ROOT, type IsolatedEnv } from './support/isolated-env';
 import { eventually, startPlatform, type Platform } from './support/platform';
+import { provideSeattleWeather, SEATTLE_WEATHER_LOAD_STEP } from './support/seattle-weather';
+import { portsOf, SERVICES } from '../scripts/platform.cjs';
 
 jest.setTimeout(60_000);
 
@@ -17,8 +19,15 @@ type ScheduleView = { id: string; name: string; cron: string; timezone: string; 
 
 const job = { startUrls: ['https://example.org/'] };
 const EVERY_2S_MS = 2_000;
+const PORT_OFFSET = 1700;
+const ORCHESTRATOR_GRPC_ADDR = `127.0.0.1:${portsOf(SERVICES.find((s) => s.name === 'orchestrator')!, PORT_OFFSET).grpc}`;
+/** A one-step pipeline: the weather file into a staging table. */
+const weatherPipeline = (name: string) => `name: ${name}\nsteps:\n${SEATTLE_WEATHER_LOAD_STEP}`;
+const YAML_HEADERS = { 'content-type': 'application/yaml' };
 
 describe('schedules: REST, and firing exactly once from two scheduler replicas across a leader change', () => {
+  // The operator's ingest directory for the pipeline schedules' file source.
+  const fileRoot = mkdtempSync(join(tmpdir(), 'sluice-schedules-'));
   let isolated: IsolatedEnv;
   let platform: Platform;
   let api: ApiClient;
@@ -29,7 +38,11 @@ describe('schedules: REST, and firing exactly once from two scheduler replicas a
 
   beforeAll(async () => {
     isolated = await createIsolatedEnv();
-    platform = await startPlatform('schedules', { portOffset: 1700, only: ['gateway', 'scheduler'], env: { ...isolated.env, RATE_LIMIT_PER_MINUTE: '1000' } });
+    platform = await startPlatform('schedules', {
+      portOffset: PORT_OFFSET,
+      only: ['gateway', 'scheduler', 'orchestrator', 'ingest'],
+      env: { ...isolated.env, RATE_LIMIT_PER_MINUTE: '1000', SLUICE_INGEST_FILE_ROOT: fileRoot },
+    });
     api = new ApiClient(platform.url('gateway'));
     db = new Client({ connectionString: isolated.databaseUrl });
     await db.connect();
@@ -41,7 +54,7 @@ describe('schedules: REST, and firing exactly once from two scheduler replicas a
     const log = createWriteStream(join(ROOT, '.jest-results', 'schedules.log'), { flags: 'a' });
     second = spawn(process.execPath, [join(ROOT, 'apps/scheduler/dist/main.js')], {
       cwd: ROOT,
-      env: { ...process.env, ...isolated.env, HTTP_PORT: String(httpPort), GRPC_PORT: String(grpcPort), OTEL_SERVICE_NAME: 'scheduler-2' },
+      env: { ...process.env, ...isolated.env, HTTP_PORT: String(httpPort), GRPC_PORT: String(grpcPort), ORCHESTRATOR_GRPC_ADDR, OTEL_SERVICE_NAME: 'scheduler-2' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     second.stdout?.on('data', (chunk: Buffer) => log.write(`scheduler-2 | ${chunk.toString()}`));
@@ -64,17 +77,22 @@ describe('schedules: REST, and firing exactly once from two scheduler replicas a
     await db?.end();
     redis?.disconnect();
     await isolated?.dispose();
+    rmSync(fileRoot, { recursive: true, force: true });
   }, 60_000);
 
   const tasksOf = async (scheduleId: string) =>
     (await db.query<{ id: string }>(`SELECT id FROM scheduler.tasks WHERE created_by = $1`, [`schedule:${scheduleId}`])).rows.map((r) => r.id);
 
-  /** Each task as its fire time: the even second whose derived task id it is (any other id is a failure). */
-  const fireTimesOf = (scheduleId: string, taskIds: string[], from: number, to: number) => {
+  /** Each task (or run) as its fire time: the even second whose derived id it is (any other id is a failure). */
+  const fireTimesOf = (scheduleId: string, ids: string[], from: number, to: number, idOf = scheduledTaskId) => {
     const byId = new Map<string, number>();
-    for (let t = Math.floor(from / EVERY_2S_MS) * EVERY_2S_MS; t <= to; t += EVERY_2S_MS) byId.set(scheduledTaskId(scheduleId, new Date(t)), t);
-    return taskIds.map((id) => byId.get(id) ?? Number.NaN);
+    for (let t = Math.floor(from / EVERY_2S_MS) * EVERY_2S_MS; t <= to; t += EVERY_2S_MS) byId.set(idOf(scheduleId, new Date(t)), t);
+    return ids.map((id) => byId.get(id) ?? Number.NaN);
   };
+
+  type RunRow = { id: string; status: string; created_by: string; params: Record<string, unknown> | null };
+  const runsOf = async (tenantId: string, pipeline: string) =>
+    (await db.query<RunRow>(`SELECT id, status::text AS status, created_by, params FROM pipeline.runs WHERE tenant_id = $1 AND pipeline = $2`, [tenantId, pipeline])).rows;
 
   it('creates, reads, lists, changes, pauses and deletes schedules, refusing bad input naming the field', async () => {
     const session = await api.signup('sched');
@@ -96,7 +114,10 @@ describe('schedules: REST, and firing exactly once from two scheduler replicas a
     expect(await bad({ startDate: '2023-02-29' })).toEqual(['startDate']);
     expect(await bad({ startDate: '2026-05-02', endDate: '2026-05-01' })).toEqual(['endDate']);
     expect(await bad({ target: { kind: 'scrape', job: { startUrls: [] } } })).toEqual(['target.job.startUrls']);
-    expect(await bad({ target: { kind: 'pipeline', pipeline: 'movies' } })).toEqual(['target.kind']);
+    // a pipeline target names one of the organization's pipelines, spelled as pipeline names are
+    expect(await bad({ target: { kind: 'pipeline', pipeline: 'movies' } })).toEqual(['target.pipeline']);
+    expect(await bad({ target: { kind: 'pipeline', pipeline: 'Movies; drop table' } })).toEqual(['target.pipeline']);
+    expect(await bad({ target: { kind: 'pipeline', pipeline: 'movies', params: 'today' } })).toEqual(['target.params']);
     expect((await api.request('POST', '/v1/schedules', { auth, body: { name: 'nightly', cron: '0 * * * *', target: { kind: 'scrape', job } } })).status).toBe(409);
 
     expect((await api.request('PATCH', `/v1/schedules/${created.body.id}`, { auth, body: { startDate: '2026-03-28' } })).status).toBe(200);
@@ -150,6 +171,61 @@ describe('schedules: REST, and firing exactly once from two scheduler replicas a
     await new Promise((r) => setTimeout(r, 3_500));
     // a tick that read the schedule just before the pause may still fire once; a running schedule would fire 3 more
     expect((await tasksOf(schedule.id)).length).toBeLessThanOrEqual(atPause + 1);
+  });
+
+  it('fires a pipeline schedule as runs whose ids come from (schedule, fire time): one per fire time from two replicas, and they succeed', async () => {
+    const session = await api.signup('pipe');
+    const auth = { token: session.accessToken };
+    const tenantId = session.organization.id;
+    provideSeattleWeather(fileRoot, tenantId);
+    expect((await api.request('PUT', '/v1/pipelines/weather', { auth, body: weatherPipeline('weather'), headers: YAML_HEADERS })).status).toBe(200);
+
+    const startedAt = Date.now();
+    const created = await api.request<ScheduleView>('POST', '/v1/schedules', {
+      auth,
+      body: { name: 'weather-every-2s', cron: '*/2 * * * * *', target: { kind: 'pipeline', pipeline: 'weather', params: { source: 'schedule' } } },
+    });
+    expect(created.status).toBe(201);
+    const schedule = created.body;
+    await eventually(() => runsOf(tenantId, 'weather'), (rows) => rows.filter((r) => r.status === 'SUCCEEDED').length >= 2, 45_000, 250);
+    await api.request('POST', `/v1/schedules/${schedule.id}/pause`, { auth });
+    // a tick that read the schedule before the pause may still start one more run: let it end
+    const rows = await eventually(() => runsOf(tenantId, 'weather'), (all) => all.every((r) => ['SUCCEEDED', 'FAILED', 'CANCELLED'].includes(r.status)), 30_000, 250);
+
+    // every run is a fire time's own run, started as the schedule, and no fire time has two
+    const fired = fireTimesOf(schedule.id, rows.map((r) => r.id), startedAt - EVERY_2S_MS, Date.now() + EVERY_2S_MS, scheduledRunId);
+    expect(fired.filter((t) => Number.isNaN(t))).toEqual([]);
+    expect(new Set(fired).size).toBe(fired.length);
+    expect(rows.map((r) => [r.status, r.created_by, r.params])).toEqual(rows.map(() => ['SUCCEEDED', `schedule:${schedule.id}`, { source: 'schedule' }]));
+
+    const run = await api.request<{ status: string; steps: { id: string; status: string; rowsOut: number }[] }>('GET', `/v1/runs/${rows[0]!.id}`, { auth });
+    expect(run.body).toMatchObject({ status: 'SUCCEEDED', steps: [{ id: 'load', status: 'SUCCEEDED', rowsOut: 1461 }] });
+  });
+
+  it('lists the organization\'s pipelines a page at a time, each once, and refuses a cursor it did not make', async () => {
+    const session = await api.signup('list');
+    const auth = { token: session.accessToken };
+    const names = ['list-a', 'list-b', 'list-c', 'list-d', 'list-e'];
+    for (const name of names) expect((await api.request('PUT', `/v1/pipelines/${name}`, { auth, body: weatherPipeline(name), headers: YAML_HEADERS })).status).toBe(200);
+
+    type Page = { items: { name: string; version: number }[]; nextCursor: string | null };
+    const listed: string[] = [];
+    let cursor: string | null = '';
+    for (let pages = 0; cursor !== null && pages < 10; pages++) {
+      const res: { status: number; body: Page } = await api.request<Page>('GET', `/v1/pipelines?limit=2${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`, { auth });
+      expect(res.status).toBe(200);
+      expect(res.body.items.length).toBeLessThanOrEqual(2);
+      listed.push(...res.body.items.map((p) => p.name));
+      cursor = res.body.nextCursor;
+    }
+    expect(cursor).toBeNull();
+    expect([...listed].sort()).toEqual(names);
+
+    const bad = await api.request<Problem>('GET', '/v1/pipelines?cursor=bm90LWEtY3Vyc29y', { auth });
+    expect(bad.status).toBe(400);
+    expect(bad.body.errors?.map((e) => e.path)).toEqual(['cursor']);
+    const other = await api.signup('list-other');
+    expect((await api.request<Page>('GET', '/v1/pipelines', { auth: { token: other.accessToken } })).body).toEqual({ items: [], nextCursor: null });
   });
 
   it('fires every fire time exactly once across both replicas, also when the leader is killed', async () => {

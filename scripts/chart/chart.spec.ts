@@ -272,19 +272,23 @@ describe('helm chart', () => {
     const grpcAddresses = (objects: K8sObject[], name: string) =>
       Object.fromEntries(Object.entries(named<K8sObject>(objects, 'ConfigMap', name).data ?? {}).filter(([key]) => key.endsWith('_GRPC_ADDR')));
 
-    it('gives the ingest worker the scraper Service gRPC address and lets exactly that call through', () => {
+    it('gives the ingest worker the scraper Service gRPC address and the scheduler the orchestrator one, and lets exactly those calls through', () => {
       const objects = render([TEST_VALUES], 'prod');
       expect(grpcAddresses(objects, 'prod-sluice-ingest')).toEqual({ SCRAPER_GRPC_ADDR: 'prod-sluice-scraper:50052' });
-      const scraperService = named<K8sObject>(objects, 'Service', 'prod-sluice-scraper');
-      expect(scraperService.spec?.ports?.find((p) => p.name === 'grpc')?.port).toBe(50052);
+      expect(grpcAddresses(objects, 'prod-sluice-scheduler')).toEqual({ ORCHESTRATOR_GRPC_ADDR: 'prod-sluice-orchestrator:50054' });
+      for (const [service, port] of [['scraper', 50052], ['orchestrator', 50054]] as const) {
+        expect(named<K8sObject>(objects, 'Service', `prod-sluice-${service}`).spec?.ports?.find((p) => p.name === 'grpc')?.port).toBe(port);
+      }
 
       expect(callsOut(objects, 'prod-sluice-ingest')).toEqual(['scraper:50052']);
+      expect(callsOut(objects, 'prod-sluice-scheduler')).toEqual(['orchestrator:50054']);
       expect(grpcIngress(objects, 'prod-sluice-scraper')?.from).toEqual([selector('gateway', 'prod'), selector('ingest', 'prod')]);
-      for (const service of SERVICES.filter((s) => !['gateway', 'scraper'].includes(s))) {
+      expect(grpcIngress(objects, 'prod-sluice-orchestrator')?.from).toEqual([selector('gateway', 'prod'), selector('scheduler', 'prod')]);
+      for (const service of SERVICES.filter((s) => !['gateway', 'scraper', 'orchestrator'].includes(s))) {
         expect(grpcIngress(objects, `prod-sluice-${service}`)?.from).toEqual([selector('gateway', 'prod')]);
       }
       // the other services call nobody
-      for (const service of ['cache', 'data-quality', 'orchestrator', 'scheduler', 'scraper', 'transform']) {
+      for (const service of ['cache', 'data-quality', 'orchestrator', 'scraper', 'transform']) {
         expect(grpcAddresses(objects, `prod-sluice-${service}`)).toEqual({});
         expect(callsOut(objects, `prod-sluice-${service}`)).toEqual([]);
       }

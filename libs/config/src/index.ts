@@ -9,7 +9,7 @@ export {
   envPrefix,
   loadServiceConfig,
 } from './lib/services';
-export type { ServiceName, GrpcServiceName, ServiceConfig, ServiceSpec, Dependency, AuthConfig, IngestConfig, OrchestratorConfig, ScraperConfig } from './lib/services';
+export type { ServiceName, GrpcServiceName, ServiceConfig, ServiceSpec, Dependency, AuthConfig, IngestConfig, OrchestratorConfig, SchedulerConfig, ScraperConfig } from './lib/services';
 export { loadServiceConfigOrExit } from './lib/exit-on-error';
 export { readServiceVersion } from './lib/service-version';
 export { loadCliConfig } from './lib/cli';

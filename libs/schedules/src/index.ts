@@ -2,4 +2,4 @@ export { ScheduleTiming, ScheduleTarget, ScheduleDefinition, SchedulePatch, appl
 export { nextFireTimes, dueFire, MISSED_AFTER_MS } from './lib/fire-times';
 export type { DueFire } from './lib/fire-times';
 export { scheduleMessageId } from './lib/message-id';
-export { scheduledTaskId } from './lib/task-id';
+export { scheduledTaskId, scheduledRunId } from './lib/firing-ids';

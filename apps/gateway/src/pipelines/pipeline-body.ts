@@ -21,8 +21,6 @@ export function definitionText(body: unknown, contentTypeHeader: string | undefi
 
 export const PipelineQuery = z.strictObject({ version: z.coerce.number().int().min(1).max(2_147_483_647).optional() });
 
-export const ListPipelinesQuery = z.strictObject({ limit: z.coerce.number().int().min(1).max(500).default(50) });
-
 export const StartRunBody = z.strictObject({ params: z.record(z.string(), z.unknown()).optional() });
 
 export const ListRunsQuery = z.strictObject({

@@ -8,8 +8,9 @@ import { Audited } from '../auth/audit.interceptor';
 import { CurrentPrincipal } from '../auth/auth-metadata';
 import { Idempotent } from '../idempotency/idempotency.interceptor';
 import { openApiSchema } from '../openapi';
+import { ListQuery } from '../pagination';
 import { UpstreamCaller } from '../upstream/upstream-caller';
-import { definitionText, ListPipelinesQuery, PipelineQuery, StartRunBody } from './pipeline-body';
+import { definitionText, PipelineQuery, StartRunBody } from './pipeline-body';
 import { RunConflictFilter } from './run-conflict.filter';
 import { toPipelineView, toRunView } from './run-view';
 import { YAML_MEDIA_TYPES } from './yaml-body-parser';
@@ -31,12 +32,16 @@ export class PipelinesController {
   }
 
   @Get()
-  @ApiOperation({ summary: 'The latest version of each pipeline of the organization' })
+  @ApiOperation({ summary: 'The latest version of each pipeline of the organization, the most recently created pipeline first' })
   @ApiQuery({ name: 'limit', required: false })
+  @ApiQuery({ name: 'cursor', required: false })
   async list(@CurrentPrincipal() principal: Principal, @Query() query: unknown) {
-    const { limit } = parseOrThrow(ListPipelinesQuery, query);
-    const reply = await this.upstream.call('orchestrator', principal, (orchestrator, metadata) => orchestrator.listPipelines({ limit }, metadata));
-    return { items: reply.pipelines.map((p) => ({ name: p.name, version: p.version, createdAt: timestampToIso(p.createdAt) ?? null })) };
+    const { limit, cursor } = parseOrThrow(ListQuery, query);
+    const reply = await this.upstream.call('orchestrator', principal, (orchestrator, metadata) => orchestrator.listPipelines({ limit, cursor: cursor ?? '' }, metadata));
+    return {
+      items: reply.pipelines.map((p) => ({ name: p.name, version: p.version, createdAt: timestampToIso(p.createdAt) ?? null })),
+      nextCursor: reply.nextCursor || null,
+    };
   }
 
   @Get('schema')
@@ -87,7 +92,7 @@ export class PipelinesController {
     const pipeline = parseOrThrow(PipelineName, name, 'name');
     const { params } = parseOrThrow(StartRunBody, body ?? {});
     try {
-      const { run } = await this.upstream.call('orchestrator', principal, (orchestrator, metadata) => orchestrator.startRun({ pipeline, params }, metadata));
+      const { run } = await this.upstream.call('orchestrator', principal, (orchestrator, metadata) => orchestrator.startRun({ pipeline, params, runId: '' }, metadata));
       if (!run) throw new UnavailableError('the orchestrator answered without a run');
       const view = toRunView(run, false);
       return { runId: view.id, status: view.status };

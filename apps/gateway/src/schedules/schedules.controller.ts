@@ -25,7 +25,7 @@ export class SchedulesController {
 
   @Post()
   @Audited('schedule.create')
-  @ApiOperation({ summary: 'Create a schedule: cron (5 or 6 fields) in an IANA zone, firing a scrape job' })
+  @ApiOperation({ summary: 'Create a schedule: cron (5 or 6 fields) in an IANA zone, firing a scrape job or a pipeline run' })
   @ApiBody({ schema: openApiSchema(CreateScheduleBody) })
   @ApiResponse({ status: 201, description: 'the schedule, with nextFireAt' })
   @ApiResponse({ status: 400, description: 'problem+json naming the field: cron, timezone, startDate, endDate, target...' })

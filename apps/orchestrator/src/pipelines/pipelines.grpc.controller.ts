@@ -49,12 +49,12 @@ export class PipelinesGrpcController
     };
   }
 
-  /** The latest version of each of the tenant's pipelines, by name. */
+  /** The latest version of each of the tenant's pipelines, the most recently created first, a page at a time. */
   @GrpcMethod('PipelineService')
   async listPipelines(request: orchestratorV1.ListPipelinesRequest, metadata: Metadata): Promise<orchestratorV1.ListPipelinesResponse> {
     const { tenantId } = readCallContext(metadata);
-    const rows = await this.catalog.list(tenantId, parseOrThrow(Limit, request.limit, 'limit'));
-    return { pipelines: rows.map((r) => ({ name: r.name, version: r.version, createdAt: toTimestamp(r.createdAt) })) };
+    const { pipelines, nextCursor } = await this.catalog.list(tenantId, parseOrThrow(Limit, request.limit, 'limit'), request.cursor);
+    return { pipelines: pipelines.map((p) => ({ name: p.name, version: p.version, createdAt: toTimestamp(p.createdAt) })), nextCursor };
   }
 
   @GrpcMethod('PipelineService')

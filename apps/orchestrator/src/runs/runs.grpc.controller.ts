@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { toRunMessage } from './run-message';
 
 const RunId = z.uuid({ error: 'must be a UUID' });
+const RequestedRunId = z.union([z.literal(''), RunId]);
 const Limit = z.int().min(0).max(500).transform((n) => n || 50);
 const Params = z.record(z.string(), z.unknown()).refine((p) => JSON.stringify(p).length <= 64 * 1024, 'must be at most 64 KiB as JSON');
 const ListFilter = z.object({
@@ -30,7 +31,8 @@ export class RunsGrpcController implements Pick<orchestratorV1.PipelineServiceCo
     const name = parseOrThrow(PipelineName, request.pipeline, 'pipeline');
     // an absent Struct arrives as null or undefined, depending on the client
     const params = request.params == null ? null : parseOrThrow(Params, request.params, 'params');
-    const run = await this.coordinator.startRun({ tenantId: caller.tenantId, userId: caller.userId }, name, params);
+    const runId = parseOrThrow(RequestedRunId, request.runId ?? '', 'runId');
+    const run = await this.coordinator.startRun({ tenantId: caller.tenantId, userId: caller.userId }, name, params, runId || undefined);
     return { run: toRunMessage(run) };
   }
 

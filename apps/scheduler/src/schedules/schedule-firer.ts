@@ -1,6 +1,8 @@
-import type { Logger } from '@sluice/telemetry';
-import { dueFire, nextFireTimes, scheduledTaskId } from '@sluice/schedules';
+import { SluiceError, type ErrorCode } from '@sluice/contracts';
+import { dueFire, nextFireTimes, scheduledRunId, scheduledTaskId, type ScheduleTarget } from '@sluice/schedules';
 import type { TaskService } from '@sluice/tasks';
+import type { Logger } from '@sluice/telemetry';
+import type { PipelineRunStarter } from './pipeline-run-starter';
 import type { FireOutcome, ScheduleMetrics } from './schedule-metrics';
 import type { ScheduleRepository } from './schedule.repository';
 import { toDefinition, toTiming, type ScheduleRow } from './schedule-row';
@@ -15,15 +17,28 @@ export interface LeaderLease {
 export const FIRE_BATCH = 100;
 
 /**
- * Fires due schedules as tasks. Safe to run on two replicas at once (around a leader change):
- * the task id comes from (schedule, fire time), so a second fire of a time inserts nothing and
- * publishes nothing new, and the firing state is written only under a fence at least as new as
- * the last one stored.
+ * Answers of the orchestrator that trying again cannot change (another run is active, no such
+ * pipeline, a request it refuses): the fire time is used up. Anything else (UNAVAILABLE above all)
+ * leaves the firing unrecorded, so the next tick tries the same time again.
+ */
+const FINAL_REFUSALS: ReadonlySet<ErrorCode> = new Set<ErrorCode>(['ALREADY_EXISTS', 'NOT_FOUND', 'INVALID_ARGUMENT', 'FAILED_PRECONDITION']);
+
+/** What firing one time did: started the target, or the target refused and the time is used up. */
+type TargetOutcome = 'fired' | 'refused-by-target';
+
+/**
+ * Fires due schedules: a scrape target as a task, a pipeline target as a run started at the
+ * orchestrator. Safe to run on two replicas at once (around a leader change): the task or run id
+ * comes from (schedule, fire time), so a second fire of a time creates nothing new (the task
+ * insert and its publish are no-ops, the orchestrator answers with the run the first fire
+ * started), and the firing state is written only under a fence at least as new as the last one
+ * stored.
  */
 export class ScheduleFirer {
   constructor(
     private readonly schedules: ScheduleRepository,
     private readonly tasks: TaskService,
+    private readonly pipelineRuns: PipelineRunStarter,
     private readonly logger: Pick<Logger, 'info' | 'warn' | 'error'>,
     private readonly metrics?: ScheduleMetrics,
   ) {}
@@ -46,16 +61,19 @@ export class ScheduleFirer {
     return outcomes;
   }
 
-  /** Fires what is due of one schedule, then records it under the lease's fence. */
+  /**
+   * Fires what is due of one schedule, then records it under the lease's fence. A fire time whose
+   * target refused for good (a pipeline run already active, no such pipeline) is recorded too, and
+   * counts as skipped; one that failed otherwise throws before anything is recorded.
+   */
   async fireOne(row: ScheduleRow, lease: LeaderLease, now: Date): Promise<FireOutcome> {
     const definition = toDefinition(row);
     const timing = toTiming(definition);
     const due = dueFire(timing, evaluatedUntil(row), now);
-    if (due.fireAt && definition.target.kind === 'scrape') {
+    let fired: TargetOutcome | undefined;
+    if (due.fireAt) {
       lease.signal.throwIfAborted();
-      const taskId = scheduledTaskId(row.id, due.fireAt);
-      const { created } = await this.tasks.createScrapeTaskOnce({ tenantId: row.tenantId, userId: `schedule:${row.id}` }, taskId, definition.target.job);
-      this.logger.info({ scheduleId: row.id, fireAt: due.fireAt.toISOString(), taskId, created, missed: due.missed, fence: lease.fence }, 'schedule fired');
+      fired = await this.fireTarget(row, definition.target, due.fireAt, { missed: due.missed, fence: lease.fence });
     } else if (due.missed > 0) {
       this.logger.warn({ scheduleId: row.id, missed: due.missed, missedRuns: timing.missedRuns }, 'schedule missed fire times while no leader ran; not firing them');
     }
@@ -68,8 +86,37 @@ export class ScheduleFirer {
       nextFireAt: nextFireTimes(timing, now, 1)[0] ?? null,
     });
     if (!written) return 'refused';
-    return due.fireAt ? 'fired' : 'skipped';
+    return fired === 'fired' ? 'fired' : 'skipped';
   }
+
+  private async fireTarget(row: ScheduleRow, target: ScheduleTarget, fireAt: Date, context: { missed: number; fence: number }): Promise<TargetOutcome> {
+    const caller = { tenantId: row.tenantId, userId: `schedule:${row.id}` };
+    const fields = { scheduleId: row.id, fireAt: fireAt.toISOString(), ...context };
+    if (target.kind === 'scrape') {
+      const taskId = scheduledTaskId(row.id, fireAt);
+      const { created } = await this.tasks.createScrapeTaskOnce(caller, taskId, target.job);
+      this.logger.info({ ...fields, taskId, created }, 'schedule fired');
+      return 'fired';
+    }
+    const runId = scheduledRunId(row.id, fireAt);
+    try {
+      const run = await this.pipelineRuns.startRun(caller, { pipeline: target.pipeline, params: target.params, runId });
+      this.logger.info({ ...fields, pipeline: target.pipeline, runId: run.runId, status: run.status }, 'schedule fired');
+      return 'fired';
+    } catch (error) {
+      if (!(error instanceof SluiceError) || !FINAL_REFUSALS.has(error.code)) throw error;
+      // an active run is the normal case of a schedule faster than its pipeline; the others need a person
+      const level = error.code === 'ALREADY_EXISTS' ? 'info' : 'warn';
+      this.logger[level]({ ...fields, pipeline: target.pipeline, runId, code: error.code, detail: error.message }, `schedule fire time skipped: ${refusalReason(error.code)}`);
+      return 'refused-by-target';
+    }
+  }
+}
+
+function refusalReason(code: ErrorCode): string {
+  if (code === 'ALREADY_EXISTS') return 'another run of the pipeline is active';
+  if (code === 'NOT_FOUND') return 'the pipeline does not exist';
+  return 'the orchestrator refused the run';
 }
 
 /**

@@ -11,7 +11,7 @@ export class ScheduleMetrics {
     this.leader = new Gauge({ name: 'sluice_scheduler_leader', help: '1 while this replica holds the scheduler leader lock', registers: [registry] });
     this.fires = new Counter({
       name: 'sluice_schedule_fires_total',
-      help: 'Due schedules handled by the leader: fired a task, skipped missed times, refused (a newer leader or an edit wrote first), error',
+      help: 'Due schedules handled by the leader: fired (a task or a pipeline run), skipped (missed times, or a pipeline run the orchestrator refused: one active, no such pipeline), refused (a newer leader or an edit wrote first), error (tried again next tick)',
       labelNames: ['outcome'],
       registers: [registry],
     });

@@ -1,7 +1,9 @@
 import { createPrismaClient, type PrismaClient } from '@sluice/database';
 import { createMigratedTestDatabase, type TestDatabase } from '@sluice/database/testing';
-import { scheduledTaskId } from '@sluice/schedules';
+import { UnavailableError } from '@sluice/contracts';
+import { scheduledRunId, scheduledTaskId } from '@sluice/schedules';
 import { TaskRepository, TaskService, type JobPublisher } from '@sluice/tasks';
+import type { PipelineRunStarter, StartPipelineRun } from './pipeline-run-starter';
 import { ScheduleFirer } from './schedule-firer';
 import { ScheduleRepository } from './schedule.repository';
 import { SchedulesService } from './schedules.service';
@@ -12,12 +14,34 @@ const job = { startUrls: ['https://example.org/'] };
 const silent = { info: () => undefined, warn: () => undefined, error: () => undefined };
 const live = (fence: number) => ({ fence, signal: new AbortController().signal });
 
+/**
+ * The orchestrator as far as these tests need it (it has its own tests, and the e2e suite fires
+ * pipeline schedules at the real one): the tenant's pipelines, and starts that can be made to fail.
+ */
+class ScriptedOrchestrator implements PipelineRunStarter {
+  readonly starts: StartPipelineRun[] = [];
+  available = true;
+  private readonly pipelines = new Set([`${TENANT}/movies`]);
+
+  async startRun(_caller: { tenantId: string }, request: StartPipelineRun) {
+    if (!this.available) throw new UnavailableError('a service this request needs is unavailable');
+    this.starts.push(request);
+    return { runId: request.runId, status: 'QUEUED' };
+  }
+
+  async hasPipeline(caller: { tenantId: string }, name: string) {
+    if (!this.available) throw new UnavailableError('a service this request needs is unavailable');
+    return this.pipelines.has(`${caller.tenantId}/${name}`);
+  }
+}
+
 describe('schedules on PostgreSQL', () => {
   let database: TestDatabase;
   let prisma: PrismaClient;
   let repo: ScheduleRepository;
   let clock: Date;
   let service: SchedulesService;
+  let orchestrator: ScriptedOrchestrator;
   const published: string[] = [];
   const publisher: JobPublisher = { publish: async (_subject, _payload, { msgId }) => void published.push(msgId) };
 
@@ -25,7 +49,8 @@ describe('schedules on PostgreSQL', () => {
     database = await createMigratedTestDatabase();
     prisma = createPrismaClient(database.url);
     repo = new ScheduleRepository(prisma);
-    service = new SchedulesService(repo, () => clock);
+    orchestrator = new ScriptedOrchestrator();
+    service = new SchedulesService(repo, orchestrator, () => clock);
   }, 60_000);
 
   afterAll(async () => {
@@ -37,6 +62,7 @@ describe('schedules on PostgreSQL', () => {
     // rows get created_at from the database's clock, so the test clock starts at the real time
     clock = new Date();
     published.length = 0;
+    orchestrator.available = true;
   });
 
   const create = (name: string, extra: Record<string, unknown> = {}) =>
@@ -60,7 +86,7 @@ describe('schedules on PostgreSQL', () => {
 
   it('creates one task when two leaders fire the same (schedule, time) at once', async () => {
     const row = await create('raced');
-    const firer = () => new ScheduleFirer(repo, new TaskService(new TaskRepository(prisma), publisher), silent);
+    const firer = () => new ScheduleFirer(repo, new TaskService(new TaskRepository(prisma), publisher), orchestrator, silent);
     const fireAt = row.nextFireAt!;
     const now = new Date(fireAt.getTime() + 1000);
     const outcomes = await Promise.all([firer().fireOne(row, live(1), now), firer().fireOne(row, live(2), now), firer().fireOne(row, live(2), now)]);
@@ -76,7 +102,7 @@ describe('schedules on PostgreSQL', () => {
 
   it('a deposed leader cannot move a schedule back after the new leader fired it', async () => {
     const row = await create('deposed');
-    const firer = new ScheduleFirer(repo, new TaskService(new TaskRepository(prisma), publisher), silent);
+    const firer = new ScheduleFirer(repo, new TaskService(new TaskRepository(prisma), publisher), orchestrator, silent);
     const fireAt = row.nextFireAt!;
     expect(await firer.fireOne(row, live(9), new Date(fireAt.getTime() + 1000))).toBe('fired');
     const fired = (await repo.find(TENANT, row.id))!;
@@ -115,10 +141,37 @@ describe('schedules on PostgreSQL', () => {
     expect(second.nextCursor).toBe('');
   });
 
-  it('refuses pipeline targets naming target.kind', async () => {
-    await expect(service.create({ tenantId: TENANT }, { name: 'p', cron: '0 * * * *', target: { kind: 'pipeline', pipeline: 'movies' } })).rejects.toMatchObject({
-      code: 'INVALID_ARGUMENT',
-      violations: [expect.objectContaining({ path: 'target.kind' })],
-    });
+  it('takes a pipeline target only when the tenant has that pipeline, naming target.pipeline otherwise', async () => {
+    const pipeline = (name: string) => ({ kind: 'pipeline', pipeline: name });
+    await expect(service.create({ tenantId: TENANT }, { name: 'p', cron: '0 * * * *', target: pipeline('movies') })).resolves.toMatchObject({ target: pipeline('movies') });
+    for (const [tenantId, name] of [[TENANT, 'moviez'], [OTHER_TENANT, 'movies']]) {
+      await expect(service.create({ tenantId }, { name: 'q', cron: '0 * * * *', target: pipeline(name) })).rejects.toMatchObject({
+        code: 'INVALID_ARGUMENT',
+        violations: [expect.objectContaining({ path: 'target.pipeline' })],
+      });
+    }
+    const scrape = await create('to-pipeline');
+    await expect(service.update({ tenantId: TENANT }, scrape.id, { target: pipeline('moviez') })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+    expect((await repo.find(TENANT, scrape.id))?.target).toMatchObject({ kind: 'scrape' });
+    // while the orchestrator cannot be asked, nothing is written
+    orchestrator.available = false;
+    await expect(service.create({ tenantId: TENANT }, { name: 'r', cron: '0 * * * *', target: pipeline('movies') })).rejects.toMatchObject({ code: 'UNAVAILABLE' });
+    expect((await service.list({ tenantId: TENANT }, 500, '')).rows.map((r) => r.name)).not.toContain('r');
+  });
+
+  it('fires a due pipeline schedule as the run derived from (schedule, time); an unreachable orchestrator leaves the time to fire at the next tick', async () => {
+    const row = await service.create({ tenantId: TENANT }, { name: 'nightly-movies', cron: '*/5 * * * *', target: { kind: 'pipeline', pipeline: 'movies' } });
+    const fireAt = row.nextFireAt!;
+    const firer = new ScheduleFirer(repo, new TaskService(new TaskRepository(prisma), publisher), orchestrator, silent);
+
+    orchestrator.available = false;
+    await expect(firer.fireOne(row, live(1), new Date(fireAt.getTime() + 1000))).rejects.toMatchObject({ code: 'UNAVAILABLE' });
+    expect(await repo.find(TENANT, row.id)).toMatchObject({ lastFiredAt: null, nextFireAt: fireAt });
+
+    orchestrator.available = true;
+    const again = (await repo.find(TENANT, row.id))!;
+    expect(await firer.fireOne(again, live(1), new Date(fireAt.getTime() + 2000))).toBe('fired');
+    expect(orchestrator.starts.filter((s) => s.runId === scheduledRunId(row.id, fireAt))).toEqual([{ pipeline: 'movies', params: undefined, runId: scheduledRunId(row.id, fireAt) }]);
+    expect(await repo.find(TENANT, row.id)).toMatchObject({ lastFiredAt: fireAt, nextFireAt: new Date(fireAt.getTime() + 300_000) });
   });
 });

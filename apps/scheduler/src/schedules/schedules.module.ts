@@ -8,6 +8,7 @@ import { METRICS_REGISTRY, type Logger } from '@sluice/telemetry';
 import type { Redis } from 'ioredis';
 import type { Registry } from 'prom-client';
 import { TasksModule } from '../tasks/tasks.module';
+import { OrchestratorRunsClient } from './orchestrator-runs.client';
 import { ScheduleFirer } from './schedule-firer';
 import { ScheduleMetrics } from './schedule-metrics';
 import { ScheduleRepository } from './schedule.repository';
@@ -20,12 +21,18 @@ import { SchedulesService } from './schedules.service';
   controllers: [SchedulesGrpcController],
   providers: [
     { provide: ScheduleRepository, inject: [PRISMA], useFactory: (prisma: PrismaClient) => new ScheduleRepository(prisma) },
-    { provide: SchedulesService, inject: [ScheduleRepository], useFactory: (repo: ScheduleRepository) => new SchedulesService(repo) },
+    OrchestratorRunsClient,
+    {
+      provide: SchedulesService,
+      inject: [ScheduleRepository, OrchestratorRunsClient],
+      useFactory: (repo: ScheduleRepository, orchestrator: OrchestratorRunsClient) => new SchedulesService(repo, orchestrator),
+    },
     { provide: ScheduleMetrics, inject: [METRICS_REGISTRY], useFactory: (registry: Registry) => new ScheduleMetrics(registry) },
     {
       provide: ScheduleFirer,
-      inject: [ScheduleRepository, TaskService, LOGGER, ScheduleMetrics],
-      useFactory: (repo: ScheduleRepository, tasks: TaskService, logger: Logger, metrics: ScheduleMetrics) => new ScheduleFirer(repo, tasks, logger, metrics),
+      inject: [ScheduleRepository, TaskService, OrchestratorRunsClient, LOGGER, ScheduleMetrics],
+      useFactory: (repo: ScheduleRepository, tasks: TaskService, orchestrator: OrchestratorRunsClient, logger: Logger, metrics: ScheduleMetrics) =>
+        new ScheduleFirer(repo, tasks, orchestrator, logger, metrics),
     },
     {
       provide: RedisLock,

@@ -1,18 +1,12 @@
 import { createdAtCursor, InvalidArgumentError, NotFoundError, parseOrThrow } from '@sluice/contracts';
 import { applySchedulePatch, nextFireTimes, ScheduleDefinition, SchedulePatch } from '@sluice/schedules';
 import type { Caller } from '@sluice/tasks';
+import type { PipelineRunStarter } from './pipeline-run-starter';
 import type { ScheduleRepository } from './schedule.repository';
 import { toColumns, toDefinition, toTiming, type ScheduleRow } from './schedule-row';
 
 export const MAX_NEXT_FIRE_TIMES = 100;
 const TIMING_KEYS = ['cron', 'timezone', 'startDate', 'endDate'] as const;
-
-/** Firing a pipeline needs the orchestrator's runs API, which does not exist yet: refuse such schedules up front. */
-function refuseUnavailableTarget(definition: ScheduleDefinition): void {
-  if (definition.target.kind === 'pipeline') {
-    throw new InvalidArgumentError('invalid request', [{ path: 'target.kind', message: 'pipeline schedules are not available yet; use "scrape"' }]);
-  }
-}
 
 const firstFireAfter = (definition: ScheduleDefinition, now: Date): Date | null => nextFireTimes(toTiming(definition), now, 1)[0] ?? null;
 
@@ -20,12 +14,13 @@ const firstFireAfter = (definition: ScheduleDefinition, now: Date): Date | null 
 export class SchedulesService {
   constructor(
     private readonly schedules: ScheduleRepository,
+    private readonly pipelines: Pick<PipelineRunStarter, 'hasPipeline'>,
     private readonly clock: () => Date = () => new Date(),
   ) {}
 
   async create(caller: Caller, input: unknown): Promise<ScheduleRow> {
     const definition = parseOrThrow(ScheduleDefinition, input);
-    refuseUnavailableTarget(definition);
+    await this.requireTargetPipeline(caller, definition);
     return this.schedules.create(caller.tenantId, toColumns(definition), firstFireAfter(definition, this.clock()));
   }
 
@@ -46,7 +41,7 @@ export class SchedulesService {
     const row = await this.get(caller, id);
     const current = toDefinition(row);
     const next = applySchedulePatch(current, patch);
-    refuseUnavailableTarget(next);
+    if (patch.target) await this.requireTargetPipeline(caller, next);
     const timingChanged = TIMING_KEYS.some((key) => current[key] !== next[key]);
     return this.found(
       await this.schedules.update(caller.tenantId, id, { ...toColumns(next), ...(timingChanged ? { nextFireAt: firstFireAfter(next, this.clock()) } : {}) }),
@@ -71,6 +66,17 @@ export class SchedulesService {
   async nextFireTimes(caller: Caller, id: string, count: number): Promise<{ row: ScheduleRow; times: Date[] }> {
     const row = await this.get(caller, id);
     return { row, times: nextFireTimes(toTiming(toDefinition(row)), this.clock(), count) };
+  }
+
+  /**
+   * A pipeline target must name one of the tenant's pipelines when the schedule is written, so a
+   * typo is a 400 now rather than a warning at every firing. (A pipeline that goes away later is
+   * skipped at firing time.) Checking needs the orchestrator: while it is down, this is a 503.
+   */
+  private async requireTargetPipeline(caller: Caller, definition: ScheduleDefinition): Promise<void> {
+    if (definition.target.kind !== 'pipeline') return;
+    if (await this.pipelines.hasPipeline(caller, definition.target.pipeline)) return;
+    throw new InvalidArgumentError('invalid request', [{ path: 'target.pipeline', message: `no pipeline named "${definition.target.pipeline}" in this organization` }]);
   }
 
   private found(row: ScheduleRow | null): ScheduleRow {

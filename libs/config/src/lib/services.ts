@@ -102,6 +102,10 @@ const ingestSchema = z.object({
   SCRAPER_GRPC_ADDR: grpcAddress(`127.0.0.1:${SERVICES.scraper.grpcPort}`),
 });
 
+const schedulerSchema = z.object({
+  ORCHESTRATOR_GRPC_ADDR: grpcAddress(`127.0.0.1:${SERVICES.orchestrator.grpcPort}`),
+});
+
 const orchestratorSchema = z.object({
   PIPELINE_STEP_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(4),
   PIPELINE_STEP_RETRIES: z.coerce.number().int().min(0).max(10).default(2),
@@ -133,6 +137,7 @@ function schemaFor(name: ServiceName): z.ZodObject {
   // The gateway refuses scrape jobs aimed at private addresses unless the scraper may reach them.
   if (name === 'gateway') Object.assign(shape, { SCRAPER_FETCH_ALLOWLIST: scraperSchema.shape.SCRAPER_FETCH_ALLOWLIST });
   if (name === 'scraper') Object.assign(shape, scraperSchema.shape);
+  if (name === 'scheduler') Object.assign(shape, schedulerSchema.shape);
   if (name === 'orchestrator') Object.assign(shape, orchestratorSchema.shape);
   if (name === 'ingest') Object.assign(shape, ingestSchema.shape);
   return z.object(shape);
@@ -162,6 +167,8 @@ export interface ServiceConfig {
   readonly auth?: AuthConfig;
   /** ingest only */
   readonly ingest?: IngestConfig;
+  /** scheduler only */
+  readonly scheduler?: SchedulerConfig;
   /** orchestrator only */
   readonly orchestrator?: OrchestratorConfig;
   /** scraper only */
@@ -196,6 +203,11 @@ export interface IngestConfig {
   readonly httpAllowlist: readonly string[];
   /** host:port of the scraper's gRPC server (scrape sources) */
   readonly scraperAddress: string;
+}
+
+export interface SchedulerConfig {
+  /** host:port of the orchestrator's gRPC server (pipeline schedules start runs there) */
+  readonly orchestratorAddress: string;
 }
 
 export interface OrchestratorConfig {
@@ -283,6 +295,7 @@ export function loadServiceConfig(name: ServiceName, env: Env = process.env): Se
             scraperAddress: raw.SCRAPER_GRPC_ADDR as string,
           }
         : undefined,
+    scheduler: name === 'scheduler' ? { orchestratorAddress: raw.ORCHESTRATOR_GRPC_ADDR as string } : undefined,
     scraper:
       name === 'scraper'
         ? {

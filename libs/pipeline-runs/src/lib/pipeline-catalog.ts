@@ -1,6 +1,6 @@
-import { InvalidArgumentError, NotFoundError } from '@sluice/contracts';
+import { createdAtCursor, InvalidArgumentError, NotFoundError } from '@sluice/contracts';
 import { definitionHash, parsePipeline, type PipelineContentType, type PipelineParseResult } from '@sluice/pipeline-spec';
-import type { PipelineRepository, StoredPipeline } from './pipeline.repository';
+import type { PipelineListEntry, PipelineRepository, StoredPipeline } from './pipeline.repository';
 
 const CONTENT_TYPES: readonly PipelineContentType[] = ['yaml', 'json'];
 
@@ -38,7 +38,13 @@ export class PipelineCatalog {
     return stored;
   }
 
-  list(tenantId: string, limit: number) {
-    return this.pipelines.listLatest(tenantId, limit);
+  /**
+   * One page of the tenant's pipelines (their latest versions), the most recently created first,
+   * and the cursor of the next page ('' after the last). A cursor this API did not make is an
+   * InvalidArgumentError naming `cursor`.
+   */
+  async list(tenantId: string, limit: number, cursor: string): Promise<{ pipelines: PipelineListEntry[]; nextCursor: string }> {
+    const pipelines = await this.pipelines.listLatest(tenantId, limit, createdAtCursor.decode(cursor));
+    return { pipelines, nextCursor: createdAtCursor.next(pipelines.map((p) => p.position), limit) ?? '' };
   }
 }

@@ -1,3 +1,4 @@
+import type { KeysetPosition } from '@sluice/contracts';
 import type { Pipeline as PipelineDefinition } from '@sluice/pipeline-spec';
 import type { Prisma, PrismaClient } from '@sluice/database';
 
@@ -9,6 +10,11 @@ export interface StoredPipeline {
   readonly definitionHash: string | null;
   readonly createdBy: string | null;
   readonly createdAt: Date;
+}
+
+/** One pipeline in a list: its latest version, and where it stands in the list order (its first version). */
+export interface PipelineListEntry extends Pick<StoredPipeline, 'name' | 'version' | 'createdAt'> {
+  readonly position: KeysetPosition;
 }
 
 /** Serialises writers of one key for the rest of the transaction (PostgreSQL advisory lock). */
@@ -43,14 +49,33 @@ export class PipelineRepository {
     return row ? { ...row, definition: row.definition as Record<string, unknown> } : null;
   }
 
-  /** The latest version of each pipeline, by name. */
-  async listLatest(tenantId: string, limit: number): Promise<Pick<StoredPipeline, 'name' | 'version' | 'createdAt'>[]> {
-    return this.prisma.pipeline.findMany({
-      where: { tenantId },
+  /**
+   * The latest version of each pipeline, the most recently created pipeline first; `after` is the
+   * position of the last entry of the previous page. The order is that of each pipeline's first
+   * version, which never changes, so a new version stored while a client pages moves nothing.
+   */
+  async listLatest(tenantId: string, limit: number, after?: KeysetPosition): Promise<PipelineListEntry[]> {
+    const firsts = await this.prisma.pipeline.findMany({
+      where: {
+        tenantId,
+        version: 1,
+        ...(after ? { OR: [{ createdAt: { lt: after.createdAt } }, { createdAt: after.createdAt, id: { lt: after.id } }] } : {}),
+      },
+      orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+      take: limit,
+      select: { id: true, name: true, createdAt: true },
+    });
+    if (firsts.length === 0) return [];
+    const latest = await this.prisma.pipeline.findMany({
+      where: { tenantId, name: { in: firsts.map((first) => first.name) } },
       distinct: ['name'],
       orderBy: [{ name: 'asc' }, { version: 'desc' }],
-      take: limit,
       select: { name: true, version: true, createdAt: true },
+    });
+    const latestByName = new Map(latest.map((row) => [row.name, row]));
+    return firsts.map((first) => {
+      const newest = latestByName.get(first.name) ?? { version: 1, createdAt: first.createdAt };
+      return { name: first.name, version: newest.version, createdAt: newest.createdAt, position: { createdAt: first.createdAt, id: first.id } };
     });
   }
 }

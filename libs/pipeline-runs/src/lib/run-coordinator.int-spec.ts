@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { StepEventMessage, SUBJECTS, type PipelineStepJobMessage } from '@sluice/contracts';
 import { createPrismaClient, type PrismaClient } from '@sluice/database';
 import { createMigratedTestDatabase, type TestDatabase } from '@sluice/database/testing';
@@ -5,11 +6,13 @@ import { RedisLock } from '@sluice/lock';
 import { closeNats, connectNats, ensureStreams, JetStreamPublisher, startConsumer, type NatsConnection, type RunningConsumer, type Topology } from '@sluice/messaging';
 import { isolatedTopology, removeTopology } from '@sluice/messaging/testing';
 import { deleteKeysWithPrefix, eventually, uniquePrefix } from '@sluice/testing';
+import { PipelineSchema } from '@sluice/pipeline-spec';
 import { Redis } from 'ioredis';
+import { Client } from 'pg';
 import { heldOpen, loadCheckCleanPipeline, passedTitleCheck, startScriptedStepWorker, type ScriptedOutcome, type ScriptedStepWorker } from '../testing';
 import { PipelineCatalog } from './pipeline-catalog';
 import { PipelineRepository } from './pipeline.repository';
-import { RunAlreadyActiveError } from './run-errors';
+import { RunAlreadyActiveError, RunIdTakenError } from './run-errors';
 import { RunCoordinator } from './run-coordinator';
 import { DEFAULT_RUN_POLICY, type RunPolicy } from './run-policy';
 import { RunRepository, type RunRecord } from './run.repository';
@@ -17,6 +20,7 @@ import { RunRepository, type RunRecord } from './run.repository';
 jest.setTimeout(60_000);
 
 const TENANT = '33333333-3333-4333-8333-333333333333';
+const OTHER_TENANT = '44444444-4444-4444-8444-444444444444';
 const silent = { info: () => undefined, warn: () => undefined, error: () => undefined };
 const policy: RunPolicy = { ...DEFAULT_RUN_POLICY, retries: 1, retryBackoffMs: 100, stepTimeoutMs: 30_000, tickMs: 200, resumeScanMs: 300, lockTtlMs: 3_000 };
 
@@ -241,5 +245,90 @@ describe('pipeline runs on PostgreSQL, Redis and NATS', () => {
     expect(late.outcome).toBe('fenced');
     expect(await runs.interrupt(run.id, oldFence)).toBeUndefined();
     expect(await runOf(run.id)).toMatchObject({ status: 'SUCCEEDED', error: null });
+  });
+
+  describe('a start that names its run id', () => {
+    it('makes one run for any number of starts with that id, from any replica, and answers each with it, also after it ended', async () => {
+      await catalog.put(TENANT, 'again', loadCheckCleanPipeline('again'), 'yaml', 'user-1');
+      const holds: (() => void)[] = [];
+      script = async (_job, signal) => {
+        const hold = heldOpen(signal);
+        holds.push(hold.release);
+        await hold.done;
+        return succeed;
+      };
+      const runId = randomUUID();
+      const replicas = Array.from({ length: 5 }, (_, i) => coordinator(`again-${i}`));
+      const answers = await Promise.all(replicas.map((c) => c.startRun({ tenantId: TENANT, userId: 'schedule:s' }, 'again', { day: '2026-03-01' }, runId)));
+      expect(answers.map((run) => run.id)).toEqual(Array(5).fill(runId));
+      expect(await prisma.pipelineRun.count({ where: { tenantId: TENANT, pipeline: 'again' } })).toBe(1);
+      expect(await runOf(runId)).toMatchObject({ pipeline: 'again', createdBy: 'schedule:s', params: { day: '2026-03-01' } });
+
+      // another id while it runs: the ordinary answer, naming the active run
+      await expect(replicas[1]!.startRun({ tenantId: TENANT }, 'again', null, randomUUID())).rejects.toMatchObject({ runId });
+
+      script = () => succeed;
+      holds.forEach((release) => release());
+      expect((await settled(runId)).status).toBe('SUCCEEDED');
+      const late = await replicas[2]!.startRun({ tenantId: TENANT }, 'again', null, runId);
+      expect(late).toMatchObject({ id: runId, status: 'SUCCEEDED' });
+      expect(await prisma.pipelineRun.count({ where: { tenantId: TENANT, pipeline: 'again' } })).toBe(1);
+    });
+
+    it('refuses an id that is another tenant\'s or another pipeline\'s run, and creates nothing', async () => {
+      await catalog.put(TENANT, 'mine', loadCheckCleanPipeline('mine'), 'yaml', 'user-1');
+      await catalog.put(TENANT, 'yours', loadCheckCleanPipeline('yours'), 'yaml', 'user-1');
+      await catalog.put(OTHER_TENANT, 'mine', loadCheckCleanPipeline('mine'), 'yaml', 'user-2');
+      const c = coordinator('ids');
+      const run = await c.startRun({ tenantId: TENANT }, 'mine', null, randomUUID());
+      await expect(c.startRun({ tenantId: OTHER_TENANT }, 'mine', null, run.id)).rejects.toBeInstanceOf(RunIdTakenError);
+      await expect(c.startRun({ tenantId: TENANT }, 'yours', null, run.id)).rejects.toBeInstanceOf(RunIdTakenError);
+      expect(await prisma.pipelineRun.count({ where: { OR: [{ tenantId: OTHER_TENANT }, { pipeline: 'yours' }] } })).toBe(0);
+      expect((await settled(run.id)).status).toBe('SUCCEEDED');
+    });
+  });
+
+  describe('the database backstop: one active run per (tenant, pipeline)', () => {
+    const activeRow = (id: string, pipeline: string, status: 'QUEUED' | 'RUNNING' | 'INTERRUPTED') => ({ id, tenantId: TENANT, pipeline, version: 1, status });
+
+    it('refuses a second active run written around both locks, for every active status', async () => {
+      for (const [first, second] of [['RUNNING', 'QUEUED'], ['INTERRUPTED', 'RUNNING'], ['QUEUED', 'INTERRUPTED']] as const) {
+        const pipeline = `raw-${first.toLowerCase()}`;
+        await prisma.pipelineRun.create({ data: activeRow(randomUUID(), pipeline, first) });
+        await expect(prisma.pipelineRun.create({ data: activeRow(randomUUID(), pipeline, second) })).rejects.toMatchObject({ code: 'P2002' });
+        // ended runs are not counted
+        await expect(prisma.pipelineRun.create({ data: { ...activeRow(randomUUID(), pipeline, 'RUNNING'), status: 'SUCCEEDED' } })).resolves.toBeDefined();
+      }
+    });
+
+    it('answers a create that loses to a concurrent insert like the lock does: already active, with that run\'s id', async () => {
+      await catalog.put(TENANT, 'backstop', loadCheckCleanPipeline('backstop'), 'yaml', 'user-1');
+      const stored = await new PipelineRepository(prisma).find(TENANT, 'backstop');
+      const pipeline = PipelineSchema.parse(stored!.definition);
+      const rogue = new Client({ connectionString: database.url });
+      await rogue.connect();
+      try {
+        // Another writer that took neither the run lock nor the advisory lock, its insert not yet committed.
+        const rogueId = randomUUID();
+        await rogue.query('BEGIN');
+        await rogue.query(`INSERT INTO pipeline.runs (id, tenant_id, pipeline, version, status, updated_at) VALUES ($1, $2, 'backstop', 1, 'RUNNING', now())`, [rogueId, TENANT]);
+        const create = runs.create({ tenantId: TENANT, pipeline, version: 1, params: null, createdBy: 'user-1', owner: 'backstop-test', fence: 1 });
+        const refusal = create.catch((error: unknown) => error);
+        // the create saw no active run and now waits on the index for the rogue transaction
+        await eventually(
+          async () => (await prisma.$queryRaw<{ waiting: bigint }[]>`SELECT count(*) AS waiting FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`)[0]?.waiting,
+          (waiting) => Number(waiting) >= 1,
+          10_000,
+          20,
+        );
+        await rogue.query('COMMIT');
+        const error = await refusal;
+        expect(error).toBeInstanceOf(RunAlreadyActiveError);
+        expect(error).toMatchObject({ code: 'ALREADY_EXISTS', runId: rogueId });
+        expect(await prisma.pipelineRun.findMany({ where: { tenantId: TENANT, pipeline: 'backstop' }, select: { id: true } })).toEqual([{ id: rogueId }]);
+      } finally {
+        await rogue.end();
+      }
+    });
   });
 });

@@ -2,7 +2,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { NotFoundError, UnavailableError, type StepEventMessage } from '@sluice/contracts';
 import type { LockHandle, LockOptions } from '@sluice/lock';
 import { PipelineSchema, type Pipeline } from '@sluice/pipeline-spec';
-import { RunAlreadyActiveError } from './run-errors';
+import { RunAlreadyActiveError, RunIdTakenError } from './run-errors';
 import { runEvent, stepJob, type RunIdentity, type RunMessagePublisher } from './run-messages';
 import { planRun, type PlanAction } from './run-planner';
 import type { RunPolicy } from './run-policy';
@@ -93,18 +93,24 @@ export class RunCoordinator {
 
   /**
    * Starts a run of the pipeline's latest version. If a run is active, throws RunAlreadyActiveError
-   * with its id; if that run had lost its owner, it is resumed here first.
+   * with its id; if that run had lost its owner, it is resumed here first. With `runId`, a start
+   * whose run exists (for this tenant and pipeline) is the same request again: that run is
+   * returned, whatever its state, and nothing starts; an id of another tenant's or pipeline's run
+   * is RunIdTakenError.
    */
-  async startRun(caller: RunCaller, name: string, params: Record<string, unknown> | null): Promise<RunRecord> {
+  async startRun(caller: RunCaller, name: string, params: Record<string, unknown> | null, runId?: string): Promise<RunRecord> {
     const stored = await this.deps.pipelines.find(caller.tenantId, name);
     if (!stored) throw new NotFoundError(`pipeline "${name}"`);
     const pipeline = PipelineSchema.parse(stored.definition);
     const deadline = Date.now() + START_WAIT_MS;
     for (;;) {
       if (this.stopping.signal.aborted) throw new UnavailableError('the orchestrator is shutting down');
+      const earlier = runId ? await this.sameRequest(caller, name, runId) : undefined;
+      if (earlier) return earlier;
       const lease = await this.deps.lock.tryAcquire(runLockName(caller.tenantId, name), { ttlMs: this.deps.policy.lockTtlMs });
-      if (lease) return this.startUnderLease(lease, caller, pipeline, stored.version, params);
+      if (lease) return this.startUnderLease(lease, caller, pipeline, stored.version, params, runId);
       const active = await this.deps.runs.findActive(caller.tenantId, name);
+      if (active && active.id === runId) return this.existing(active.id);
       if (active) throw new RunAlreadyActiveError(name, active.id);
       if (Date.now() >= deadline) throw new UnavailableError(`a run of pipeline "${name}" is starting or ending; try again`);
       await delay(START_POLL_MS);
@@ -156,10 +162,33 @@ export class RunCoordinator {
     }, this.deps.policy.resumeScanMs);
   }
 
-  private async startUnderLease(lease: LockHandle, caller: RunCaller, pipeline: Pipeline, version: number, params: Record<string, unknown> | null): Promise<RunRecord> {
+  /** The run a start with `runId` made before, if there is one; RunIdTakenError if that id is someone else's run. */
+  private async sameRequest(caller: RunCaller, name: string, runId: string): Promise<RunRecord | undefined> {
+    const run = await this.deps.runs.findById(runId);
+    if (!run) return undefined;
+    if (run.tenantId !== caller.tenantId || run.pipeline !== name) throw new RunIdTakenError(runId);
+    return run;
+  }
+
+  private async existing(runId: string): Promise<RunRecord> {
+    const run = await this.deps.runs.findById(runId);
+    // runs are never deleted; a run that vanished would be a bug somewhere else
+    if (!run) throw new UnavailableError(`run ${runId} could not be read back; try again`);
+    return run;
+  }
+
+  private async startUnderLease(
+    lease: LockHandle,
+    caller: RunCaller,
+    pipeline: Pipeline,
+    version: number,
+    params: Record<string, unknown> | null,
+    runId: string | undefined,
+  ): Promise<RunRecord> {
     let handedOver = false;
     try {
       const created = await this.deps.runs.create({
+        id: runId,
         tenantId: caller.tenantId,
         pipeline,
         version,
@@ -168,9 +197,12 @@ export class RunCoordinator {
         owner: this.deps.owner,
         fence: lease.fence,
       });
-      if ('activeRunId' in created) {
-        // The lock was free, yet a run is active: its owner is gone. Resume it, and say it is active.
+      if (created.outcome === 'ended') return await this.existing(created.runId);
+      if (created.outcome === 'active') {
+        // The lock was free, yet a run is active: its owner is gone. Resume it, and say it is active
+        // (or, when it is the run this start asked for, answer with it).
         handedOver = await this.resumeUnderLease(created.activeRunId, lease);
+        if (created.activeRunId === runId) return await this.existing(runId);
         throw new RunAlreadyActiveError(pipeline.name, created.activeRunId);
       }
       await this.publish(runEvent(created.run, 'queued', 'QUEUED', { at: this.now() }));

@@ -21,6 +21,16 @@ export function activeRunIdOf(error: unknown): string | undefined {
   return ACTIVE_RUN.exec(error.message)?.[1];
 }
 
+/**
+ * A start asked for a run id that names a run of another pipeline or another tenant: it is not the
+ * same request again, and that id cannot be used. The message does not say whose run it is.
+ */
+export class RunIdTakenError extends SluiceError {
+  constructor(readonly runId: string) {
+    super('ALREADY_EXISTS', `run id ${runId} is taken by another run`);
+  }
+}
+
 /** A run cannot be changed in its current state (e.g. cancelling a finished run). */
 export class RunStateError extends SluiceError {
   constructor(message: string) {

@@ -1,12 +1,12 @@
-import type { CheckResult, KeysetPosition, StepEventMessage, WarehouseTable } from '@sluice/contracts';
-import type { Prisma, PrismaClient } from '@sluice/database';
+import { UnavailableError, type CheckResult, type KeysetPosition, type StepEventMessage, type WarehouseTable } from '@sluice/contracts';
+import { Prisma, type PrismaClient } from '@sluice/database';
 import type { Pipeline } from '@sluice/pipeline-spec';
 import { lockKeyInTransaction } from './pipeline.repository';
 import type { RunIdentity } from './run-messages';
 import type { PlanAction, RunSnapshot } from './run-planner';
 import type { RunPolicy } from './run-policy';
 import { ACTIVE_RUN_STATUSES, DRIVABLE_RUN_STATUSES, IN_FLIGHT_STEP_STATUSES, UNFINISHED_STEP_STATUSES, type RunStatus, type StepStatus } from './run-status';
-import { RunStateError } from './run-errors';
+import { RunAlreadyActiveError, RunIdTakenError, RunStateError } from './run-errors';
 import { stepEventOutcome, type StepPatch, type StepState } from './step-state';
 
 export interface RunRecord extends RunIdentity, RunSnapshot {
@@ -20,6 +20,8 @@ export interface RunRecord extends RunIdentity, RunSnapshot {
 }
 
 export interface NewRun {
+  /** the caller's id for the run (a retried start names the same one); a fresh UUID when absent */
+  readonly id?: string;
   readonly tenantId: string;
   readonly pipeline: Pipeline;
   readonly version: number;
@@ -28,6 +30,15 @@ export interface NewRun {
   readonly owner: string;
   readonly fence: number;
 }
+
+/**
+ * What a create did: made the run; found an active run of the pipeline (which may be the run of
+ * this id: the same request again); or found the run of this id, already ended.
+ */
+export type CreateRunResult =
+  | { readonly outcome: 'created'; readonly run: RunRecord }
+  | { readonly outcome: 'active'; readonly activeRunId: string }
+  | { readonly outcome: 'ended'; readonly runId: string };
 
 export interface RunFilter {
   readonly pipeline?: string;
@@ -88,6 +99,14 @@ function toRunRecord(row: RunRow, stepOrder?: readonly string[]): RunRecord {
 
 const json = (value: unknown) => value as Prisma.InputJsonValue;
 
+const isUniqueViolation = (error: unknown) => error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002';
+
+/** A stored run that has the id a create asked for: the same request again, or an id taken by someone else's run. */
+function sameIdOutcome(run: NewRun, stored: { id: string; tenantId: string; pipeline: string; status: string }): CreateRunResult {
+  if (stored.tenantId !== run.tenantId || stored.pipeline !== run.pipeline.name) throw new RunIdTakenError(stored.id);
+  return ACTIVE_RUN_STATUSES.includes(stored.status as RunStatus) ? { outcome: 'active', activeRunId: stored.id } : { outcome: 'ended', runId: stored.id };
+}
+
 /** A step patch as the columns it writes. */
 function stepColumns(patch: StepPatch): Prisma.StepRunUpdateManyMutationInput {
   return {
@@ -112,16 +131,31 @@ export class RunRepository {
 
   /**
    * Creates a QUEUED run with a PENDING row per step, unless the pipeline already has an active run
-   * for the tenant (then its id). Creators of one pipeline are serialised by an advisory lock, so
-   * even two processes that both believe they hold the run lock cannot make two active runs.
+   * for the tenant (then its id) or a run with `run.id` exists (the same request again: its id; of
+   * another tenant or pipeline: RunIdTakenError). Creators of one pipeline are serialised by an
+   * advisory lock, so even two processes that both believe they hold the run lock cannot make two
+   * active runs; behind that, the unique index `runs_one_active_per_pipeline` refuses a second
+   * active run written around this method, answered as RunAlreadyActiveError with the other's id.
    */
-  create(run: NewRun): Promise<{ run: RunRecord } | { activeRunId: string }> {
-    return this.prisma.$transaction(async (tx) => {
+  async create(run: NewRun): Promise<CreateRunResult> {
+    try {
+      return await this.insertUnlessActive(run);
+    } catch (error) {
+      if (!isUniqueViolation(error)) throw error;
+      return this.afterConflict(run);
+    }
+  }
+
+  private insertUnlessActive(run: NewRun): Promise<CreateRunResult> {
+    return this.prisma.$transaction(async (tx): Promise<CreateRunResult> => {
       await lockKeyInTransaction(tx, `pipeline-run:${run.tenantId}:${run.pipeline.name}`);
+      const same = run.id ? await tx.pipelineRun.findUnique({ where: { id: run.id }, select: { id: true, tenantId: true, pipeline: true, status: true } }) : null;
+      if (same) return sameIdOutcome(run, same);
       const active = await tx.pipelineRun.findFirst({ where: { tenantId: run.tenantId, pipeline: run.pipeline.name, status: { in: [...ACTIVE_RUN_STATUSES] } }, select: { id: true } });
-      if (active) return { activeRunId: active.id };
+      if (active) return { outcome: 'active', activeRunId: active.id };
       const row = await tx.pipelineRun.create({
         data: {
+          ...(run.id ? { id: run.id } : {}),
           tenantId: run.tenantId,
           pipeline: run.pipeline.name,
           version: run.version,
@@ -134,8 +168,18 @@ export class RunRepository {
         },
         include: { steps: true },
       });
-      return { run: toRunRecord(row, run.pipeline.steps.map((s) => s.id)) };
+      return { outcome: 'created', run: toRunRecord(row, run.pipeline.steps.map((s) => s.id)) };
     });
+  }
+
+  /** The insert hit a unique index: another writer made the run of this id, or an active run of the pipeline, meanwhile. */
+  private async afterConflict(run: NewRun): Promise<CreateRunResult> {
+    const same = run.id ? await this.prisma.pipelineRun.findUnique({ where: { id: run.id }, select: { id: true, tenantId: true, pipeline: true, status: true } }) : null;
+    if (same) return sameIdOutcome(run, same);
+    const active = await this.findActive(run.tenantId, run.pipeline.name);
+    if (active) throw new RunAlreadyActiveError(run.pipeline.name, active.id);
+    // the other run ended between the conflict and this look: nothing to name, and trying again will do
+    throw new UnavailableError(`a run of pipeline "${run.pipeline.name}" is starting or ending; try again`);
   }
 
   /** The tenant's run with its steps in definition order, or null (another tenant's run is not found). */

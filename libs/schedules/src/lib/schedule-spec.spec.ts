@@ -44,6 +44,14 @@ describe('ScheduleDefinition and applySchedulePatch', () => {
     expect(r.success ? [] : zodViolations(r.error).map((v) => v.path)).toEqual(['target.job.startUrls.0']);
   });
 
+  it('accepts a pipeline target with params, and names a malformed pipeline name or oversized params', () => {
+    const pipelineTarget = (target: Record<string, unknown>) => ScheduleDefinition.safeParse({ name: 'x', cron: '0 * * * *', target: { kind: 'pipeline', ...target } });
+    expect(pipelineTarget({ pipeline: 'movies', params: { day: 'today' } }).success).toBe(true);
+    const paths = (r: ReturnType<typeof pipelineTarget>) => (r.success ? [] : zodViolations(r.error).map((v) => v.path));
+    expect(paths(pipelineTarget({ pipeline: 'Movies; drop' }))).toEqual(['target.pipeline']);
+    expect(paths(pipelineTarget({ pipeline: 'movies', params: { blob: 'x'.repeat(64 * 1024) } }))).toEqual(['target.params']);
+  });
+
   it('checks a patched end date against the stored start date', () => {
     const current = { ...base(), startDate: '2026-05-02' };
     expect(() => applySchedulePatch(current, { endDate: '2026-05-01' })).toThrow(

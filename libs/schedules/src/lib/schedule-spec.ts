@@ -60,13 +60,19 @@ function checkTiming(timing: TimingFields, ctx: z.RefinementCtx): void {
 export const ScheduleTiming = z.strictObject(timingFields).superRefine(checkTiming);
 export type ScheduleTiming = z.infer<typeof ScheduleTiming>;
 
-/** What a firing starts. Pipeline targets are accepted by this shape but refused by the scheduler until pipelines exist. */
+const MAX_RUN_PARAMS_BYTES = 64 * 1024;
+
+/** What a firing starts: a crawl (a task) or a run of one of the tenant's pipelines. */
 export const ScheduleTarget = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('scrape'), job: ScrapeJobRequest }),
   z.strictObject({
     kind: z.literal('pipeline'),
     pipeline: z.string().regex(/^[a-z][a-z0-9_-]{0,62}$/, { error: 'must be a pipeline name' }),
-    params: z.record(z.string(), z.unknown()).optional(),
+    // the orchestrator's limit for run params: a schedule it would refuse at every firing is refused now
+    params: z
+      .record(z.string(), z.unknown())
+      .refine((params) => JSON.stringify(params).length <= MAX_RUN_PARAMS_BYTES, { error: 'must be at most 64 KiB as JSON' })
+      .optional(),
   }),
 ]);
 export type ScheduleTarget = z.infer<typeof ScheduleTarget>;
