@@ -1,4 +1,4 @@
-// A website for crawl tests and benchmarks, served on 127.0.0.1 by the test itself, with an access
+// A website for crawl tests and benchmarks, served on loopback by the test itself, with an access
 // log. Only node builtins and erasable TypeScript, so benchmarks can load it with plain `node`.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -25,6 +25,15 @@ export interface FixtureSiteOptions {
   readonly slowMs?: number;
   /** Retry-After of the first answer (429) of /busy; default 2 s */
   readonly retryAfterSeconds?: number;
+  /**
+   * Loopback address both servers listen on; default 127.0.0.1. Any 127.x.y.z works on Linux, so a
+   * test can allowlist this host alone and keep 127.0.0.1 forbidden.
+   */
+  readonly host?: string;
+  /** more links on the home page (may point anywhere); their pages are not part of `expected` */
+  readonly extraLinks?: readonly string[];
+  /** path → URL: pages of the main site that answer 302 to the URL; not part of `expected` */
+  readonly redirects?: Readonly<Record<string, string>>;
 }
 
 /** A page the crawl must store, with what extraction must find on it. */
@@ -41,9 +50,9 @@ export interface ExpectedPage {
 }
 
 export interface FixtureSite {
-  /** http://127.0.0.1:<port> of the main site */
+  /** http://<host>:<port> of the main site */
   readonly origin: string;
-  /** http://127.0.0.1:<other port>: a second host whose robots.txt answers 503 */
+  /** http://<host>:<other port>: a second host whose robots.txt answers 503 */
   readonly blockedOrigin: string;
   readonly log: AccessLogEntry[];
   /** every page a crawl of `origin + '/'` with EXTRACT, maxDepth 3, exclude EXCLUDE must store */
@@ -80,10 +89,12 @@ export async function startFixtureSite(options: FixtureSiteOptions = {}): Promis
   const sections = options.sections ?? 10;
   const perSection = options.itemsPerSection ?? 20;
   const log: AccessLogEntry[] = [];
-  const main = await listen();
-  const blocked = await listen();
-  const origin = `http://127.0.0.1:${(main.address() as AddressInfo).port}`;
-  const blockedOrigin = `http://127.0.0.1:${(blocked.address() as AddressInfo).port}`;
+  const host = options.host ?? '127.0.0.1';
+  const main = await listen(host);
+  const blocked = await listen(host);
+  const urlHost = host.includes(':') ? `[${host}]` : host;
+  const origin = `http://${urlHost}:${(main.address() as AddressInfo).port}`;
+  const blockedOrigin = `http://${urlHost}:${(blocked.address() as AddressInfo).port}`;
   const routes = new Map<string, Route>();
   const expected: ExpectedPage[] = [];
   const page = (path: string, title: string, body: string, exp: Partial<ExpectedPage> = {}, head = '') => {
@@ -107,6 +118,7 @@ export async function startFixtureSite(options: FixtureSiteOptions = {}): Promis
       `${blockedOrigin}/`,
       'mailto:owner@example.org',
       'http://127.0.0.1:9/never',
+      ...(options.extraLinks ?? []),
     ]),
   );
   for (let s = 0; s < sections; s++) {
@@ -156,6 +168,7 @@ export async function startFixtureSite(options: FixtureSiteOptions = {}): Promis
   routes.set('/excluded/page', { body: html('Excluded', '') });
 
   if (!options.plain) addSpecialPages(routes, expected, options);
+  for (const [path, location] of Object.entries(options.redirects ?? {})) routes.set(path, { status: 302, headers: { location }, body: '' });
 
   let busyAnswered = false;
   main.on('request', (req: IncomingMessage, res: ServerResponse) => {
@@ -254,11 +267,11 @@ function encodeWith(text: string, lookup: (ch: string) => number[] | undefined):
   return Uint8Array.from(bytes);
 }
 
-function listen(): Promise<Server> {
+function listen(host: string): Promise<Server> {
   const server = createServer();
   server.keepAliveTimeout = 1_000;
   return new Promise((resolve, reject) => {
     server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve(server));
+    server.listen(0, host, () => resolve(server));
   });
 }

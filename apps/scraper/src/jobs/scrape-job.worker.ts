@@ -66,12 +66,31 @@ export class ScrapeJobWorker extends JetStreamWorker<ScrapeJobMessage> {
     // CANCELLED: the scheduler cancelled the task itself; nothing to report.
   }
 
+  /**
+   * The job was given up on (its deliveries ran out, or it can never be handled): the task fails
+   * saying so, and the crawl's own row too, so a copy of the job that comes later ends at once.
+   */
   private async failExhausted(letter: DeadLetter): Promise<void> {
     const message = ScrapeJobMessage.safeParse(letter.payload);
     if (!message.success) {
       this.logger.error({ seq: letter.streamSequence, reason: letter.reason }, 'dead-lettered scrape job has no task to fail');
       return;
     }
-    await this.events.failed(message.data, `the crawl could not be completed (${letter.reason}): ${letter.detail}`);
+    const task = { taskId: message.data.taskId, tenantId: message.data.tenantId };
+    const error = givenUpError(letter);
+    // The task first: the crawl's row is in the database, which may be what kept failing.
+    await this.events.failed(task, error);
+    const crawls = this.runtime.assembled.crawls;
+    const crawl = await crawls.find(task.taskId);
+    if (crawl?.tenantId === task.tenantId) {
+      await crawls.finish(task.taskId, 'FAILED', { pagesDone: crawl.pagesDone, pagesFailed: crawl.pagesFailed }, error);
+    }
   }
+}
+
+/** How often the job was tried and why it was given up, in words a user of the task can act on. */
+function givenUpError(letter: DeadLetter): string {
+  const attempts = `${letter.deliveries} attempt${letter.deliveries === 1 ? '' : 's'}`;
+  const why = letter.reason === 'handler_failed' ? `the last one failed: ${letter.detail}` : letter.detail;
+  return `the crawl was given up after ${attempts} (${letter.reason}); ${why}`;
 }
