@@ -6,7 +6,7 @@ import { EXCLUDE, EXTRACT, startFixtureSite, type AccessLogEntry, type FixtureSi
 import { createIsolatedEnv, ROOT, type IsolatedEnv } from './support/isolated-env';
 import { eventually, startPlatform, type Platform } from './support/platform';
 import { ServiceProcess } from './support/service-process';
-import { SERVICES } from '../scripts/platform.cjs';
+import { portsOf, SERVICES } from '../scripts/platform.cjs';
 
 jest.setTimeout(180_000);
 
@@ -54,7 +54,7 @@ describe('crawling: REST to pages, politely, safely, across replicas and crashes
     mkdirSync(join(ROOT, '.jest-results'), { recursive: true });
     log = createWriteStream(join(ROOT, '.jest-results', 'crawl.log'), { flags: 'a' });
     scraperEnv = { ...isolated.env, ...allowlist, SCRAPER_CONTACT_URL: CONTACT_URL, SCRAPER_JOBS_PER_REPLICA: '1', SCRAPER_CONCURRENCY: '8' };
-    const platformPorts = { http: SERVICES.find((s) => s.name === 'scraper')!.http + PORT_OFFSET, grpc: SERVICES.find((s) => s.name === 'scraper')!.grpc! + PORT_OFFSET };
+    const platformPorts = portsOf(SERVICES.find((s) => s.name === 'scraper')!, PORT_OFFSET) as { http: number; grpc: number };
     replicas.push(
       ...(await Promise.all([startScraper('scraper-1', scraperEnv, log, platformPorts), startScraper('scraper-2', scraperEnv, log)])),
     );

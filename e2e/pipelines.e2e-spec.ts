@@ -7,13 +7,14 @@ import type { PipelineStepJobMessage } from '@sluice/contracts';
 import { Client } from 'pg';
 import { ApiClient, type Credentials } from './support/api-client';
 import { createIsolatedEnv, ROOT, type IsolatedEnv } from './support/isolated-env';
+import { portsOf, SERVICES } from '../scripts/platform.cjs';
 import { eventually, startPlatform, type Platform } from './support/platform';
 
 jest.setTimeout(90_000);
 
 // 2000 would put the gateway on 10080, a port fetch refuses to connect to (the Fetch standard's bad ports).
 const PORT_OFFSET = 2010;
-const ORCHESTRATOR = { http: 8084 + PORT_OFFSET, grpc: 50054 + PORT_OFFSET };
+const ORCHESTRATOR = portsOf(SERVICES.find((s) => s.name === 'orchestrator')!, PORT_OFFSET) as { http: number; grpc: number };
 
 type Problem = { status: number; detail?: string; errors?: { path: string; message: string }[]; runId?: string };
 type StepView = { id: string; kind: string; status: string; attempt: number; rowsIn: number | null; rowsOut: number | null; error?: string };

@@ -34,16 +34,31 @@ const envPrefix = (/** @type {string} */ name) => name.toUpperCase().replace(/-/
  * }} PlatformOptions
  */
 
+/**
+ * A service's ports for an offset. With an offset (the tests), gRPC ports move below the kernel's
+ * ephemeral range (32768+), where an outgoing connection can be holding the port a test wants to
+ * listen on; HTTP ports (8080+) are below it already.
+ * @param {ServiceSpec} spec @param {number} offset
+ */
+function portsOf(spec, offset) {
+  const grpc = spec.grpc === undefined ? undefined : offset === 0 ? spec.grpc : spec.grpc - 30_000 + offset;
+  return { http: spec.http + offset, grpc };
+}
+
 /** Environment for one service: ports, and for the gateway where every other service listens. */
 function serviceEnv(/** @type {ServiceSpec} */ spec, /** @type {number} */ offset) {
+  const ports = portsOf(spec, offset);
   /** @type {Record<string, string>} */
-  const env = { HTTP_PORT: String(spec.http + offset) };
-  if (spec.grpc) env.GRPC_PORT = String(spec.grpc + offset);
+  const env = { HTTP_PORT: String(ports.http) };
+  if (ports.grpc) env.GRPC_PORT = String(ports.grpc);
   if (spec.name === 'gateway') {
-    for (const other of SERVICES) if (other.grpc) env[`${envPrefix(other.name)}_GRPC_ADDR`] = `127.0.0.1:${other.grpc + offset}`;
+    for (const other of SERVICES) if (other.grpc) env[`${envPrefix(other.name)}_GRPC_ADDR`] = `127.0.0.1:${portsOf(other, offset).grpc}`;
   }
+  const grpcOf = (/** @type {string} */ name) => `127.0.0.1:${portsOf(/** @type {ServiceSpec} */ (SERVICES.find((s) => s.name === name)), offset).grpc}`;
   // ingest reads scrape sources from the scraper
-  if (spec.name === 'ingest') env.SCRAPER_GRPC_ADDR = `127.0.0.1:${Number(SERVICES.find((s) => s.name === 'scraper')?.grpc) + offset}`;
+  if (spec.name === 'ingest') env.SCRAPER_GRPC_ADDR = grpcOf('scraper');
+  // pipeline schedules start runs at the orchestrator
+  if (spec.name === 'scheduler') env.ORCHESTRATOR_GRPC_ADDR = grpcOf('orchestrator');
   return env;
 }
 
@@ -118,8 +133,9 @@ async function startPlatform(options = {}) {
   const specs = SERVICES.filter((s) => !options.only || options.only.includes(s.name));
   // A leftover process on a port would answer the readiness checks in place of the new one.
   for (const spec of specs) {
-    for (const port of [spec.http, spec.grpc].filter((p) => p !== undefined)) {
-      if (await portAnswers(/** @type {number} */ (port) + offset)) throw new Error(`port ${Number(port) + offset} of ${spec.name} is already in use`);
+    const ports = portsOf(spec, offset);
+    for (const port of [ports.http, ports.grpc].filter((p) => p !== undefined)) {
+      if (await portAnswers(/** @type {number} */ (port))) throw new Error(`port ${port} of ${spec.name} is already in use`);
     }
   }
   const running = specs.map((spec) => launch(spec, options));
@@ -128,12 +144,12 @@ async function startPlatform(options = {}) {
     url: (/** @type {string} */ service) => {
       const spec = SERVICES.find((s) => s.name === service);
       if (!spec) throw new Error(`no service ${service}`);
-      return `http://127.0.0.1:${spec.http + offset}`;
+      return `http://127.0.0.1:${portsOf(spec, offset).http}`;
     },
     grpcAddress: (/** @type {string} */ service) => {
       const spec = SERVICES.find((s) => s.name === service);
       if (!spec?.grpc) throw new Error(`no gRPC service ${service}`);
-      return `127.0.0.1:${spec.grpc + offset}`;
+      return `127.0.0.1:${portsOf(spec, offset).grpc}`;
     },
     /** Sends a signal to one service and waits for it to exit. */
     kill: async (/** @type {string} */ service, /** @type {NodeJS.Signals} */ signal = 'SIGTERM') => {
@@ -165,4 +181,4 @@ async function stopAll(/** @type {Running[]} */ running, graceMs = 15_000) {
   return alive.map((r) => ({ service: r.spec.name, code: r.child.exitCode, signal: r.child.signalCode }));
 }
 
-module.exports = { startPlatform, SERVICES, serviceEnv };
+module.exports = { startPlatform, SERVICES, serviceEnv, portsOf };
