@@ -2,7 +2,7 @@ import type { ScrapeJobRequest } from '@sluice/contracts';
 import { ENGINE_DEFAULTS, type CrawlEngineDeps, type CrawlEngineOptions } from './crawl-engine-options';
 import { InvalidCrawlSpecError } from './crawl-errors';
 import { planCrawl, type CrawlPlan } from './crawl-plan';
-import { seedCrawl } from './crawl-seeder';
+import { seedSitemaps, seedStartUrls } from './crawl-seeder';
 import { EntryProcessor } from './entry-processor';
 import { FrontierWriter } from './frontier-writer';
 import type { ClaimedEntry, FrontierCounts } from './frontier.repository';
@@ -64,11 +64,11 @@ export class CrawlEngine {
 
     await run.onStarted?.();
     if (run.resumed) await frontier.releaseAll(run.taskId);
-    const writer = new FrontierWriter(frontier, run.taskId, plan.maxPages);
-    await seedCrawl(this.deps, this.options, plan, writer, run.signal);
+    const writer = new FrontierWriter(frontier, this.deps.pages, run.taskId, plan.maxPages);
+    await seedStartUrls(plan, writer);
     const processor = new EntryProcessor(this.deps, this.options, run, plan, writer);
     try {
-      await this.loop(run, processor);
+      await this.loop(run, processor, (signal) => seedSitemaps(this.deps, this.options, plan, writer, signal));
     } catch (error) {
       if (error instanceof CrawlCancelled) return this.cancel(run.taskId);
       throw error;
@@ -76,16 +76,20 @@ export class CrawlEngine {
     return this.conclude(run.taskId);
   }
 
-  private async loop(run: CrawlRun, processor: EntryProcessor): Promise<void> {
+  /** Claims and processes entries until none is open and `seedMore` (run beside) has finished. */
+  private async loop(run: CrawlRun, processor: EntryProcessor, seedMore: (signal: AbortSignal) => Promise<void>): Promise<void> {
     const { frontier, crawls } = this.deps;
     const concurrency = this.options.concurrency;
     const pollMs = this.options.pollIntervalMs ?? ENGINE_DEFAULTS.pollIntervalMs;
     const leaseMs = this.options.leaseMs ?? ENGINE_DEFAULTS.leaseMs;
-    const progress = new ProgressGate(this.options.progressIntervalMs ?? ENGINE_DEFAULTS.progressIntervalMs);
-    const cancelCheck = new ProgressGate(pollMs);
+    // begin() has just read the cancel flag, and the start is reported by onStarted: both wait an interval
+    const progress = ProgressGate.startingNow(this.options.progressIntervalMs ?? ENGINE_DEFAULTS.progressIntervalMs);
+    const cancelCheck = ProgressGate.startingNow(pollMs);
     const stop = new AbortController();
     const signal = AbortSignal.any([run.signal, stop.signal]);
     const inFlight = new Set<Promise<void>>();
+    // Entries claimed ahead, so one claim serves many fetches; handed back if the crawl stops.
+    const ready: ClaimedEntry[] = [];
     let failure: unknown;
 
     const start = (entry: ClaimedEntry) => {
@@ -99,6 +103,16 @@ export class CrawlEngine {
         .finally(() => inFlight.delete(task));
       inFlight.add(task);
     };
+    let seeding: Promise<void> | undefined = seedMore(signal).then(
+      () => (seeding = undefined),
+      (error: unknown) => {
+        seeding = undefined;
+        if (!signal.aborted) {
+          failure ??= error;
+          stop.abort(error);
+        }
+      },
+    );
 
     try {
       for (;;) {
@@ -108,19 +122,23 @@ export class CrawlEngine {
           break;
         }
         if (progress.pass()) await this.report(run);
-        const claimed = await frontier.claim(run.taskId, concurrency - inFlight.size, leaseMs);
-        claimed.forEach(start);
+        if (inFlight.size + ready.length <= concurrency) ready.push(...(await frontier.claim(run.taskId, 2 * concurrency - inFlight.size - ready.length, leaseMs)));
+        while (inFlight.size < concurrency && ready.length > 0) start(ready.shift()!);
         if (inFlight.size > 0) {
           await idleWait(pollMs, signal, inFlight);
           continue;
         }
-        if (claimed.length > 0) continue;
+        if (seeding) {
+          await idleWait(pollMs, signal, [seeding]);
+          continue;
+        }
         if (await frontier.isFinished(run.taskId)) break;
         const due = await frontier.nextDueAt(run.taskId);
         await idleWait(Math.min(Math.max(10, (due?.getTime() ?? 0) - Date.now()), pollMs), signal);
       }
     } finally {
-      await Promise.allSettled([...inFlight]);
+      await Promise.allSettled([...inFlight, seeding]);
+      await frontier.release(run.taskId, ready.map((entry) => entry.fingerprint)).catch(() => 0);
     }
     if (failure) throw failure;
     if (stop.signal.reason instanceof CrawlCancelled) throw stop.signal.reason;
@@ -133,7 +151,7 @@ export class CrawlEngine {
       await processor.process(entry, signal);
     } catch (error) {
       if (!signal.aborted) throw error;
-      await this.deps.frontier.release(taskId, entry.fingerprint).catch(() => false);
+      await this.deps.frontier.release(taskId, [entry.fingerprint]).catch(() => 0);
     }
   }
 

@@ -9,13 +9,17 @@ const SITEMAP_BATCH = 500;
 
 const candidate = (url: string, source: FrontierSource): FrontierCandidate => ({ url, fingerprint: urlFingerprint(url), host: hostKey(url), depth: 0, source });
 
-/**
- * Puts a crawl's first URLs in its frontier: the start URLs, then the page URLs of its sitemaps
- * (those of the job and, when robots.txt is respected, those robots.txt names for each start
- * origin) that are in scope. Seeding again adds nothing twice, so a resumed crawl simply repeats it.
- */
-export async function seedCrawl(deps: CrawlEngineDeps, options: CrawlEngineOptions, plan: CrawlPlan, writer: FrontierWriter, signal: AbortSignal): Promise<void> {
+/** Puts a crawl's start URLs in its frontier (adding nothing twice, so a resumed crawl simply repeats it). */
+export async function seedStartUrls(plan: CrawlPlan, writer: Pick<FrontierWriter, 'add'>): Promise<void> {
   await writer.add(plan.startUrls.map((url) => candidate(url, 'start')));
+}
+
+/**
+ * Adds the in-scope page URLs of a crawl's sitemaps: those of the job and, when robots.txt is
+ * respected, those robots.txt names for each start origin. Runs beside the crawl, so its first
+ * page is fetched without waiting for the sitemaps. Seeding again adds nothing twice.
+ */
+export async function seedSitemaps(deps: CrawlEngineDeps, options: CrawlEngineOptions, plan: CrawlPlan, writer: Pick<FrontierWriter, 'add'>, signal: AbortSignal): Promise<void> {
   const roots = new Set(plan.sitemapUrls);
   if (plan.respectRobotsTxt) {
     for (const start of plan.startUrls) for (const sitemap of (await deps.robots.rulesFor(start, signal)).sitemaps) roots.add(sitemap);

@@ -5,7 +5,7 @@ import type { PageOutcome } from './crawl-metrics';
 import type { CrawlPlan } from './crawl-plan';
 import { isHtml, judgeError, judgeResponse, pageError, retryDelayMs, type FetchVerdict } from './fetch-verdict';
 import type { FrontierWriter } from './frontier-writer';
-import type { ClaimedEntry } from './frontier.repository';
+import type { ClaimedEntry, FrontierCandidate } from './frontier.repository';
 
 const HOST_BUSY_RETRY_MS = 1_000;
 
@@ -53,7 +53,7 @@ export class EntryProcessor {
       attempt = await this.fetch(entry, crawlDelayMs, signal);
     } catch (error) {
       if (!(error instanceof HostWaitTimeoutError) || signal.aborted) throw error;
-      await this.deps.frontier.release(this.task.taskId, entry.fingerprint, new Date(Date.now() + HOST_BUSY_RETRY_MS));
+      await this.deps.frontier.release(this.task.taskId, [entry.fingerprint], new Date(Date.now() + HOST_BUSY_RETRY_MS));
       return;
     }
     await this.settle(entry, attempt);
@@ -104,37 +104,36 @@ export class EntryProcessor {
     const html = !error && isHtml(contentType);
     const text = html ? decodeBody(response.body, contentType).text : undefined;
     const extracted = text !== undefined ? extractPage(text, response.finalUrl, { ...this.plan.extract }) : undefined;
-    const { duplicateOf } = await this.deps.pages.save({
+    const page = {
       ...this.pageBase(entry, response, durationMs),
       title: extracted?.title,
       data: extracted?.data,
       error,
       contentHash: text !== undefined ? contentHash(text) : undefined,
-    });
+    };
     if (error) {
-      await this.deps.frontier.fail(this.task.taskId, entry.fingerprint, error);
+      await this.writer.write({ settlement: { fingerprint: entry.fingerprint, state: 'FAILED', reason: error }, page });
       return this.count('failed');
     }
-    if (extracted && !duplicateOf) await this.enqueueLinks(extracted.links, entry.depth + 1);
-    await this.deps.frontier.complete(this.task.taskId, entry.fingerprint);
+    const links = extracted ? this.inScopeLinks(extracted.links, entry.depth + 1) : [];
+    const { duplicateOf } = await this.writer.write({ settlement: { fingerprint: entry.fingerprint, state: 'DONE' }, page, links });
     this.count(duplicateOf ? 'duplicate' : 'ok');
   }
 
-  private async enqueueLinks(links: readonly string[], depth: number): Promise<void> {
-    const candidates = links
+  private inScopeLinks(links: readonly string[], depth: number): FrontierCandidate[] {
+    return links
       .filter((url) => this.inScope(url, depth).inScope)
       .map((url) => ({ url, fingerprint: urlFingerprint(url), host: hostKey(url), depth, source: 'link' as const }));
-    await this.writer.add(candidates);
   }
 
   private async fail(entry: ClaimedEntry, reason: string, response?: FetchedResponse, durationMs?: number): Promise<void> {
-    await this.deps.pages.save({ ...this.pageBase(entry, response, durationMs), error: reason });
-    await this.deps.frontier.fail(this.task.taskId, entry.fingerprint, reason);
+    const page = { ...this.pageBase(entry, response, durationMs), error: reason };
+    await this.writer.write({ settlement: { fingerprint: entry.fingerprint, state: 'FAILED', reason }, page });
     this.count('failed');
   }
 
   private async skip(entry: ClaimedEntry, reason: string): Promise<void> {
-    await this.deps.frontier.skip(this.task.taskId, entry.fingerprint, reason);
+    await this.writer.write({ settlement: { fingerprint: entry.fingerprint, state: 'SKIPPED', reason } });
     this.count('skipped');
   }
 

@@ -1,21 +1,80 @@
-import type { FrontierCandidate, FrontierRepository } from './frontier.repository';
+import type { FrontierCandidate, FrontierRepository, Settlement } from './frontier.repository';
+import type { PageRecord, PageRepository } from './page.repository';
+
+/** What processing one claimed entry produced. */
+export interface EntryResult {
+  readonly settlement: Settlement;
+  /** the page to store: fetched, or failed with what is known of the attempt */
+  readonly page?: PageRecord;
+  /** in-scope links of the page; queued unless the page turns out to duplicate an earlier one */
+  readonly links?: readonly FrontierCandidate[];
+}
+
+interface Pending {
+  readonly result: EntryResult;
+  readonly resolve: (stored: { duplicateOf: string | undefined }) => void;
+  readonly reject: (error: unknown) => void;
+}
+
+/** Results stored per round; more wait for the next one. */
+const MAX_BATCH = 64;
 
 /**
- * Adds discovered URLs to one crawl's frontier one batch at a time, so the page cap (read inside
- * each insert) is never overshot by concurrent pages of the same crawl.
+ * Stores one crawl's results in batches: while one batch is being written, the results that
+ * finish meanwhile gather into the next, so a busy crawl writes many pages per round trip and an
+ * idle one waits for nobody. Each batch is two statements, in this order: the pages, then their
+ * links together with settling their entries, so an entry is never DONE without its links (a
+ * crash in between leaves it FETCHING, and it is fetched again).
  */
 export class FrontierWriter {
-  private tail: Promise<unknown> = Promise.resolve();
+  private pending: Pending[] = [];
+  private draining = false;
 
   constructor(
     private readonly frontier: FrontierRepository,
+    private readonly pages: PageRepository,
     private readonly taskId: string,
     private readonly cap: number,
   ) {}
 
+  /** Adds URLs (start URLs, sitemaps) under the page cap; returns how many were new. */
   add(candidates: readonly FrontierCandidate[]): Promise<number> {
-    const added = this.tail.then(() => this.frontier.add(this.taskId, candidates, this.cap));
-    this.tail = added.catch(() => undefined);
-    return added;
+    return this.frontier.add(this.taskId, candidates, this.cap);
+  }
+
+  /** Resolves once the result is stored, with the earlier page its content duplicates, if any. */
+  write(result: EntryResult): Promise<{ duplicateOf: string | undefined }> {
+    return new Promise((resolve, reject) => {
+      this.pending.push({ result, resolve, reject });
+      if (!this.draining) void this.drain();
+    });
+  }
+
+  private async drain(): Promise<void> {
+    this.draining = true;
+    try {
+      while (this.pending.length > 0) {
+        const batch = this.pending.splice(0, MAX_BATCH);
+        try {
+          await this.store(batch);
+        } catch (error) {
+          for (const item of batch) item.reject(error);
+        }
+      }
+    } finally {
+      this.draining = false;
+    }
+  }
+
+  private async store(batch: readonly Pending[]): Promise<void> {
+    const pages = batch.flatMap(({ result }) => (result.page ? [result.page] : []));
+    const duplicates = await this.pages.saveMany(pages);
+    const links = new Map<string, FrontierCandidate>();
+    for (const { result } of batch) {
+      if (!result.page || duplicates.get(result.page.url)) continue;
+      for (const link of result.links ?? []) if (!links.has(link.fingerprint)) links.set(link.fingerprint, link);
+    }
+    await this.frontier.advance(this.taskId, [...links.values()], this.cap, batch.map(({ result }) => result.settlement));
+    for (const { result, resolve } of batch) resolve({ duplicateOf: result.page ? duplicates.get(result.page.url) : undefined });
   }
 }

@@ -28,20 +28,29 @@ describe('FrontierRepository on PostgreSQL', () => {
     await database?.dispose();
   });
 
+  /** A crawl's row holds its frontier size: every task of these tests has one. */
+  const newTask = async () => {
+    const taskId = randomUUID();
+    await prisma.crawl.create({ data: { taskId, tenantId: randomUUID(), spec: {} } });
+    return taskId;
+  };
+  const settle = (taskId: string, fingerprint: string, state: 'DONE' | 'FAILED' | 'SKIPPED', reason?: string) =>
+    frontier.settle(taskId, { fingerprint, state, reason });
+
   const stateOf = async (taskId: string, fingerprint: string) =>
     prisma.frontierEntry.findUnique({ where: { taskId_fingerprint: { taskId, fingerprint } } });
 
   it('adds each URL once however often it is discovered', async () => {
-    const task = randomUUID();
+    const task = await newTask();
     expect(await frontier.add(task, [candidate(1), candidate(2)], 100)).toBe(2);
     expect(await frontier.add(task, [candidate(2), candidate(3), candidate(1)], 100)).toBe(1);
     expect((await frontier.counts(task)).total).toBe(3);
     // another task has a frontier of its own
-    expect(await frontier.add(randomUUID(), [candidate(1)], 100)).toBe(1);
+    expect(await frontier.add(await newTask(), [candidate(1)], 100)).toBe(1);
   });
 
   it('never holds more entries than the cap, and known URLs do not use up room', async () => {
-    const task = randomUUID();
+    const task = await newTask();
     expect(await frontier.add(task, [1, 2, 3].map((n) => candidate(n)), 5)).toBe(3);
     expect(await frontier.add(task, [1, 2, 4, 5, 6, 7].map((n) => candidate(n)), 5)).toBe(2);
     const rows = await prisma.frontierEntry.findMany({ where: { taskId: task }, orderBy: { fingerprint: 'asc' } });
@@ -50,7 +59,7 @@ describe('FrontierRepository on PostgreSQL', () => {
   });
 
   it('gives each due entry to exactly one of many concurrent claimers, shallowest first', async () => {
-    const task = randomUUID();
+    const task = await newTask();
     await frontier.add(task, Array.from({ length: 40 }, (_, n) => candidate(n, { depth: n < 5 ? 0 : 2 })), 100);
     const first = await frontier.claim(task, 5, 60_000);
     expect(first.map((e) => e.depth)).toEqual([0, 0, 0, 0, 0]);
@@ -64,7 +73,7 @@ describe('FrontierRepository on PostgreSQL', () => {
   });
 
   it('lets an entry whose lease ran out be claimed again (its process died)', async () => {
-    const task = randomUUID();
+    const task = await newTask();
     await frontier.add(task, [candidate(1)], 10);
     expect(await frontier.claim(task, 1, 1)).toHaveLength(1);
     await new Promise((r) => setTimeout(r, 20));
@@ -74,15 +83,15 @@ describe('FrontierRepository on PostgreSQL', () => {
   });
 
   it('settles only entries that are still being fetched, and is finished when none are open', async () => {
-    const task = randomUUID();
+    const task = await newTask();
     await frontier.add(task, [1, 2, 3].map((n) => candidate(n, { source: n === 1 ? 'start' : 'link' })), 10);
-    expect(await frontier.complete(task, 'fp-1')).toBe(false); // not claimed yet
+    expect(await settle(task, 'fp-1', 'DONE')).toBe(false); // not claimed yet
     await frontier.claim(task, 3, 60_000);
-    expect(await frontier.fail(task, 'fp-1', 'HTTP 404')).toBe(true);
-    expect(await frontier.complete(task, 'fp-2')).toBe(true);
+    expect(await settle(task, 'fp-1', 'FAILED', 'HTTP 404')).toBe(true);
+    expect(await settle(task, 'fp-2', 'DONE')).toBe(true);
     expect(await frontier.isFinished(task)).toBe(false);
-    expect(await frontier.skip(task, 'fp-3', 'disallowed by robots.txt')).toBe(true);
-    expect(await frontier.complete(task, 'fp-3')).toBe(false); // already settled
+    expect(await settle(task, 'fp-3', 'SKIPPED', 'disallowed by robots.txt')).toBe(true);
+    expect(await settle(task, 'fp-3', 'DONE')).toBe(false); // already settled
     expect(await frontier.counts(task)).toEqual({ queued: 0, done: 1, failed: 1, skipped: 1, total: 3 });
     expect(await frontier.isFinished(task)).toBe(true);
     expect(await frontier.firstStartFailure(task)).toBe('https://example.org/p/1: HTTP 404');
@@ -90,7 +99,7 @@ describe('FrontierRepository on PostgreSQL', () => {
   });
 
   it('requeues with a not-before time, and only claims the entry once it is due', async () => {
-    const task = randomUUID();
+    const task = await newTask();
     await frontier.add(task, [candidate(1)], 10);
     await frontier.claim(task, 1, 60_000);
     const notBefore = new Date(Date.now() + 60_000);
@@ -103,13 +112,48 @@ describe('FrontierRepository on PostgreSQL', () => {
   });
 
   it('hands entries back without counting the attempt', async () => {
-    const task = randomUUID();
+    const task = await newTask();
     await frontier.add(task, [candidate(1), candidate(2)], 10);
     await frontier.claim(task, 2, 60_000);
-    expect(await frontier.release(task, 'fp-1')).toBe(true);
+    expect(await frontier.release(task, ['fp-1'])).toBe(1);
     expect(await stateOf(task, 'fp-1')).toMatchObject({ state: 'QUEUED', attempts: 0 });
     expect(await frontier.releaseAll(task)).toBe(1);
     expect(await stateOf(task, 'fp-2')).toMatchObject({ state: 'QUEUED', attempts: 1, leaseUntil: null });
     expect(await frontier.claim(task, 5, 60_000)).toHaveLength(2);
+  });
+
+  it('holds the cap when many writers add at once', async () => {
+    const task = await newTask();
+    const added = await Promise.all(Array.from({ length: 8 }, (_, w) => frontier.add(task, Array.from({ length: 10 }, (_, n) => candidate(w * 10 + n)), 25)));
+    expect(added.reduce((a, b) => a + b, 0)).toBe(25);
+    expect((await frontier.counts(task)).total).toBe(25);
+    expect((await prisma.crawl.findUniqueOrThrow({ where: { taskId: task } })).frontierSize).toBe(25);
+  });
+
+  it('stores links and settles their page’s entry in one step', async () => {
+    const task = await newTask();
+    await frontier.add(task, [candidate(1), candidate(2)], 10);
+    await frontier.claim(task, 2, 60_000);
+    const result = await frontier.advance(task, [candidate(3), candidate(4), candidate(1)], 10, [
+      { fingerprint: 'fp-1', state: 'DONE' },
+      { fingerprint: 'fp-2', state: 'FAILED', reason: 'HTTP 500' },
+    ]);
+    expect(result).toEqual({ added: 2, settled: 2 });
+    expect(await frontier.counts(task)).toEqual({ queued: 2, done: 1, failed: 1, skipped: 0, total: 4 });
+    expect(await stateOf(task, 'fp-2')).toMatchObject({ state: 'FAILED', reason: 'HTTP 500' });
+  });
+
+  it('refuses to add to the frontier of a crawl that was never begun', async () => {
+    await expect(frontier.add(randomUUID(), [candidate(1)], 10)).rejects.toThrow(/begin it/);
+  });
+
+  it('claims entries whose lease ran out before queued ones', async () => {
+    const task = await newTask();
+    await frontier.add(task, [candidate(1, { depth: 3 })], 10);
+    await frontier.claim(task, 1, 1);
+    await frontier.add(task, [candidate(2, { depth: 0 })], 10);
+    await new Promise((r) => setTimeout(r, 20));
+    expect((await frontier.claim(task, 1, 60_000)).map((e) => e.fingerprint)).toEqual(['fp-1']);
+    expect((await frontier.claim(task, 1, 60_000)).map((e) => e.fingerprint)).toEqual(['fp-2']);
   });
 });

@@ -24,6 +24,14 @@ export interface ClaimedEntry {
   readonly attempts: number;
 }
 
+/** The end state of a claimed entry. */
+export interface Settlement {
+  readonly fingerprint: string;
+  readonly state: 'DONE' | 'FAILED' | 'SKIPPED';
+  /** why it failed or was skipped */
+  readonly reason?: string;
+}
+
 export interface FrontierCounts {
   /** QUEUED or FETCHING */
   readonly queued: number;
@@ -44,55 +52,84 @@ export class FrontierRepository {
 
   /**
    * Adds the candidates not yet in the task's frontier, in order, while the frontier holds fewer
-   * than `cap` entries. Returns how many were added. Callers of one task serialise their calls
-   * (the cap is read in the same statement, not locked).
+   * than `cap` entries, and settles the given claimed entries, in one statement: the links a page
+   * led to are stored before (never without) its entry is settled. The crawl's row holds the
+   * frontier's size and is locked for the statement, so concurrent writers never overshoot the cap.
+   * Returns how many candidates were added and how many entries were settled.
    */
+  async advance(taskId: string, candidates: readonly FrontierCandidate[], cap: number, settlements: readonly Settlement[] = []): Promise<{ added: number; settled: number }> {
+    if (candidates.length === 0 && settlements.length === 0) return { added: 0, settled: 0 };
+    const rows = await this.prisma.$queryRaw<{ crawls: number; added: number; settled: number }[]>`
+      WITH crawl AS (SELECT frontier_size FROM scraper.crawls WHERE task_id = ${taskId}::uuid FOR UPDATE),
+      added AS (
+        INSERT INTO scraper.frontier (task_id, fingerprint, url, host, depth, source, not_before, updated_at)
+        -- truncated, not rounded to the column's milliseconds: a new entry is due at once, never 0.5 ms from now
+        SELECT ${taskId}::uuid, c.fingerprint, c.url, c.host, c.depth, c.source, date_trunc('milliseconds', now()), now()
+        FROM unnest(${candidates.map((c) => c.fingerprint)}::text[], ${candidates.map((c) => c.url)}::text[], ${candidates.map((c) => c.host)}::text[],
+                    ${candidates.map((c) => c.depth)}::int[], ${candidates.map((c) => c.source)}::text[])
+             WITH ORDINALITY AS c(fingerprint, url, host, depth, source, ord)
+        WHERE NOT EXISTS (SELECT 1 FROM scraper.frontier f WHERE f.task_id = ${taskId}::uuid AND f.fingerprint = c.fingerprint)
+        ORDER BY c.ord
+        LIMIT GREATEST(0, ${cap}::int - (SELECT frontier_size FROM crawl))
+        ON CONFLICT (task_id, fingerprint) DO NOTHING
+        RETURNING 1
+      ),
+      grown AS (
+        UPDATE scraper.crawls SET frontier_size = frontier_size + (SELECT count(*) FROM added)
+        WHERE task_id = ${taskId}::uuid AND EXISTS (SELECT 1 FROM added)
+      ),
+      settled AS (
+        UPDATE scraper.frontier f SET state = s.state::scraper."FrontierState", lease_until = NULL, reason = s.reason, updated_at = now()
+        FROM unnest(${settlements.map((s) => s.fingerprint)}::text[], ${settlements.map((s) => s.state)}::text[], ${settlements.map((s) => s.reason ?? null)}::text[])
+             AS s(fingerprint, state, reason)
+        WHERE f.task_id = ${taskId}::uuid AND f.fingerprint = s.fingerprint AND f.state = 'FETCHING'
+        RETURNING 1
+      )
+      SELECT (SELECT count(*) FROM crawl)::int AS crawls, (SELECT count(*) FROM added)::int AS added, (SELECT count(*) FROM settled)::int AS settled`;
+    const [result] = rows;
+    if (candidates.length > 0 && !result?.crawls) throw new Error(`crawl ${taskId} has no row: begin it before adding to its frontier`);
+    return { added: result?.added ?? 0, settled: result?.settled ?? 0 };
+  }
+
+  /** Adds without settling anything; returns how many were added. */
   async add(taskId: string, candidates: readonly FrontierCandidate[], cap: number): Promise<number> {
-    if (candidates.length === 0) return 0;
-    return this.prisma.$executeRaw`
-      INSERT INTO scraper.frontier (task_id, fingerprint, url, host, depth, source, updated_at)
-      SELECT ${taskId}::uuid, c.fingerprint, c.url, c.host, c.depth, c.source, now()
-      FROM unnest(${candidates.map((c) => c.fingerprint)}::text[], ${candidates.map((c) => c.url)}::text[], ${candidates.map((c) => c.host)}::text[],
-                  ${candidates.map((c) => c.depth)}::int[], ${candidates.map((c) => c.source)}::text[])
-           WITH ORDINALITY AS c(fingerprint, url, host, depth, source, ord)
-      WHERE NOT EXISTS (SELECT 1 FROM scraper.frontier f WHERE f.task_id = ${taskId}::uuid AND f.fingerprint = c.fingerprint)
-      ORDER BY c.ord
-      LIMIT GREATEST(0, ${cap}::int - (SELECT count(*) FROM scraper.frontier f WHERE f.task_id = ${taskId}::uuid))
-      ON CONFLICT (task_id, fingerprint) DO NOTHING`;
+    return (await this.advance(taskId, candidates, cap)).added;
   }
 
   /**
-   * Claims up to `limit` due entries (QUEUED and past not_before, or FETCHING with an expired
-   * lease), shallowest first, marking them FETCHING until now + leaseMs. Concurrent claimers never
-   * get the same entry.
+   * Claims up to `limit` due entries, marking them FETCHING until now + leaseMs: first those whose
+   * lease ran out (their process died), then QUEUED ones past not_before, shallowest first.
+   * Concurrent claimers never get the same entry. The two kinds are looked up separately so each
+   * is an ordered index scan that stops at `limit`, however large the frontier.
    */
   async claim(taskId: string, limit: number, leaseMs: number): Promise<ClaimedEntry[]> {
     if (limit <= 0) return [];
     return this.prisma.$queryRaw<ClaimedEntry[]>`
-      UPDATE scraper.frontier f
-      SET state = 'FETCHING', lease_until = now() + ${leaseMs}::int * interval '1 millisecond', attempts = f.attempts + 1, updated_at = now()
-      FROM (
-        SELECT fingerprint FROM scraper.frontier
-        WHERE task_id = ${taskId}::uuid
-          AND ((state = 'QUEUED' AND not_before <= now()) OR (state = 'FETCHING' AND lease_until < now()))
+      WITH expired AS (
+        SELECT fingerprint, 0 AS rank FROM scraper.frontier
+        WHERE task_id = ${taskId}::uuid AND state = 'FETCHING' AND lease_until < now()
+        ORDER BY lease_until
+        LIMIT ${limit}::int
+        FOR UPDATE SKIP LOCKED
+      ),
+      queued AS (
+        SELECT fingerprint, 1 AS rank FROM scraper.frontier
+        WHERE task_id = ${taskId}::uuid AND state = 'QUEUED' AND not_before <= now()
         ORDER BY depth, not_before, created_at
         LIMIT ${limit}::int
         FOR UPDATE SKIP LOCKED
-      ) due
+      ),
+      due AS (SELECT fingerprint FROM (SELECT * FROM expired UNION ALL SELECT * FROM queued) d ORDER BY rank LIMIT ${limit}::int)
+      UPDATE scraper.frontier f
+      SET state = 'FETCHING', lease_until = now() + ${leaseMs}::int * interval '1 millisecond', attempts = f.attempts + 1, updated_at = now()
+      FROM due
       WHERE f.task_id = ${taskId}::uuid AND f.fingerprint = due.fingerprint
       RETURNING f.url, f.fingerprint, f.host, f.depth, f.source, f.attempts`;
   }
 
-  complete(taskId: string, fingerprint: string): Promise<boolean> {
-    return this.settle(taskId, fingerprint, 'DONE', null);
-  }
-
-  fail(taskId: string, fingerprint: string, reason: string): Promise<boolean> {
-    return this.settle(taskId, fingerprint, 'FAILED', reason);
-  }
-
-  skip(taskId: string, fingerprint: string, reason: string): Promise<boolean> {
-    return this.settle(taskId, fingerprint, 'SKIPPED', reason);
+  /** Settles one claimed entry (DONE, FAILED or SKIPPED with its reason); false if it was not FETCHING. */
+  async settle(taskId: string, settlement: Settlement): Promise<boolean> {
+    return (await this.advance(taskId, [], 0, [settlement])).settled === 1;
   }
 
   /** Puts a claimed entry back, due at `notBefore` (backoff, Retry-After). */
@@ -104,14 +141,14 @@ export class FrontierRepository {
   }
 
   /**
-   * Hands a claimed entry back without counting the attempt (the process is stopping, or the host
-   * had no slot free in time), due at `notBefore` (default: at once).
+   * Hands claimed entries back without counting the attempt (the process is stopping, the host had
+   * no slot free in time, or they were claimed ahead and not started), due at `notBefore` (default: at once).
    */
-  async release(taskId: string, fingerprint: string, notBefore: Date = new Date()): Promise<boolean> {
-    const changed = await this.prisma.$executeRaw`
+  async release(taskId: string, fingerprints: readonly string[], notBefore: Date = new Date()): Promise<number> {
+    if (fingerprints.length === 0) return 0;
+    return this.prisma.$executeRaw`
       UPDATE scraper.frontier SET state = 'QUEUED', lease_until = NULL, attempts = GREATEST(0, attempts - 1), not_before = ${notBefore}, updated_at = now()
-      WHERE task_id = ${taskId}::uuid AND fingerprint = ${fingerprint} AND state = 'FETCHING'`;
-    return changed === 1;
+      WHERE task_id = ${taskId}::uuid AND fingerprint = ANY(${fingerprints}::text[]) AND state = 'FETCHING'`;
   }
 
   /**
@@ -154,12 +191,5 @@ export class FrontierRepository {
       WHERE task_id = ${taskId}::uuid AND source = 'start' AND state IN ('FAILED', 'SKIPPED')
       ORDER BY created_at LIMIT 1`;
     return rows[0] ? `${rows[0].url}: ${rows[0].reason ?? 'failed'}` : undefined;
-  }
-
-  private async settle(taskId: string, fingerprint: string, state: 'DONE' | 'FAILED' | 'SKIPPED', reason: string | null): Promise<boolean> {
-    const changed = await this.prisma.$executeRaw`
-      UPDATE scraper.frontier SET state = ${state}::scraper."FrontierState", lease_until = NULL, reason = ${reason}, updated_at = now()
-      WHERE task_id = ${taskId}::uuid AND fingerprint = ${fingerprint} AND state = 'FETCHING'`;
-    return changed === 1;
   }
 }

@@ -61,6 +61,29 @@ describe('PageRepository and CrawlRepository on PostgreSQL', () => {
     expect(await pages.save(page(task, 'https://example.org/a', { contentHash: 'same' }))).toEqual({ duplicateOf: undefined });
   });
 
+  it('stores many pages in one statement, with nulls, and finds duplicates among earlier pages', async () => {
+    const task = randomUUID();
+    await pages.save(page(task, 'https://example.org/a', { contentHash: 'same' }));
+    const stored = await pages.saveMany([
+      page(task, 'https://example.org/b', { contentHash: 'same' }),
+      page(task, 'https://example.org/c', { contentHash: undefined, status: undefined, title: undefined, data: undefined, error: 'connect refused' }),
+      page(task, 'https://example.org/d', { contentHash: 'new', data: { tags: ['x', 'y'], note: 'quote " and \\ backslash' } }),
+    ]);
+    expect([...stored]).toEqual([
+      ['https://example.org/b', 'https://example.org/a'],
+      ['https://example.org/c', undefined],
+      ['https://example.org/d', undefined],
+    ]);
+    const rows = await prisma.page.findMany({ where: { taskId: task }, orderBy: { url: 'asc' } });
+    expect(rows.map((r) => [r.url, r.status, r.title, r.error, r.data])).toEqual([
+      ['https://example.org/a', 200, 'T', null, { price: '1' }],
+      ['https://example.org/b', 200, 'T', null, { price: '1' }],
+      ['https://example.org/c', null, null, 'connect refused', null],
+      ['https://example.org/d', 200, 'T', null, { tags: ['x', 'y'], note: 'quote " and \\ backslash' }],
+    ]);
+    expect(await pages.saveMany([])).toEqual(new Map());
+  });
+
   it('makes duplicate marks exact after the fact', async () => {
     const task = randomUUID();
     await pages.save(page(task, 'https://example.org/a', { contentHash: 'x' }));

@@ -26,29 +26,41 @@ export class PageRepository {
   constructor(private readonly prisma: PrismaClient) {}
 
   /**
-   * Stores the page, replacing an earlier row of the same task and URL (a redelivered job writes
-   * the same row again, never a second one; the first fetch time is kept, so page order is stable).
-   * Returns the URL of a page of the task with the same content fetched before this one, if any.
+   * Stores the pages, each replacing an earlier row of the same task and URL (a redelivered job
+   * writes the same row again, never a second one; the first fetch time is kept, so page order is
+   * stable). All pages must belong to one task and one tenant and have distinct URLs. Returns, per
+   * URL, the URL of a page of the task with the same content stored before this statement, if any
+   * (pages stored together do not see each other; `markDuplicates` settles that at the end).
    */
-  async save(page: PageRecord): Promise<{ duplicateOf: string | undefined }> {
-    const data = page.data === undefined ? null : JSON.stringify(page.data);
-    const hash = page.contentHash ?? null;
-    const rows = await this.prisma.$queryRaw<{ duplicate_of: string | null }[]>`
+  async saveMany(pages: readonly PageRecord[]): Promise<Map<string, string | undefined>> {
+    const [first] = pages;
+    if (!first) return new Map();
+    const column = <T>(pick: (page: PageRecord) => T | undefined): (T | null)[] => pages.map((page) => pick(page) ?? null);
+    const rows = await this.prisma.$queryRaw<{ url: string; duplicate_of: string | null }[]>`
       INSERT INTO scraper.pages (id, task_id, tenant_id, url, final_url, status, content_type, bytes, title, data, error, content_hash, duplicate_of, depth, duration_ms)
-      VALUES (gen_random_uuid(), ${page.taskId}::uuid, ${page.tenantId}::uuid, ${page.url}, ${page.finalUrl ?? null}, ${page.status ?? null}::int,
-              ${page.contentType ?? null}, ${page.bytes ?? null}::int, ${page.title ?? null}, ${data}::jsonb, ${page.error ?? null}, ${hash},
-              (SELECT p.url FROM scraper.pages p
-               WHERE p.task_id = ${page.taskId}::uuid AND p.content_hash = ${hash} AND p.url <> ${page.url}
-                 AND NOT EXISTS (SELECT 1 FROM scraper.pages self WHERE self.task_id = ${page.taskId}::uuid AND self.url = ${page.url}
-                                 AND (self.fetched_at, self.id) < (p.fetched_at, p.id))
-               ORDER BY p.fetched_at, p.id LIMIT 1),
-              ${page.depth}::int, ${page.durationMs ?? null}::int)
+      SELECT gen_random_uuid(), ${first.taskId}::uuid, ${first.tenantId}::uuid, p.url, p.final_url, p.status, p.content_type, p.bytes, p.title, p.data::jsonb, p.error, p.content_hash,
+             (SELECT o.url FROM scraper.pages o
+              WHERE o.task_id = ${first.taskId}::uuid AND o.content_hash = p.content_hash AND o.url <> p.url
+                AND NOT EXISTS (SELECT 1 FROM scraper.pages self WHERE self.task_id = ${first.taskId}::uuid AND self.url = p.url
+                                AND (self.fetched_at, self.id) < (o.fetched_at, o.id))
+              ORDER BY o.fetched_at, o.id LIMIT 1),
+             p.depth, p.duration_ms
+      FROM unnest(${column((p) => p.url)}::text[], ${column((p) => p.finalUrl)}::text[], ${column((p) => p.status)}::int[], ${column((p) => p.contentType)}::text[],
+                  ${column((p) => p.bytes)}::int[], ${column((p) => p.title)}::text[], ${column((p) => (p.data === undefined ? undefined : JSON.stringify(p.data)))}::text[],
+                  ${column((p) => p.error)}::text[], ${column((p) => p.contentHash)}::text[], ${column((p) => p.depth)}::int[], ${column((p) => p.durationMs)}::int[])
+           WITH ORDINALITY AS p(url, final_url, status, content_type, bytes, title, data, error, content_hash, depth, duration_ms, ord)
+      ORDER BY p.ord
       ON CONFLICT (task_id, url) DO UPDATE SET
         final_url = EXCLUDED.final_url, status = EXCLUDED.status, content_type = EXCLUDED.content_type, bytes = EXCLUDED.bytes,
         title = EXCLUDED.title, data = EXCLUDED.data, error = EXCLUDED.error, content_hash = EXCLUDED.content_hash,
         duplicate_of = EXCLUDED.duplicate_of, depth = EXCLUDED.depth, duration_ms = EXCLUDED.duration_ms
-      RETURNING duplicate_of`;
-    return { duplicateOf: rows[0]?.duplicate_of ?? undefined };
+      RETURNING url, duplicate_of`;
+    return new Map(rows.map((row) => [row.url, row.duplicate_of ?? undefined]));
+  }
+
+  /** One page: `saveMany` of one. */
+  async save(page: PageRecord): Promise<{ duplicateOf: string | undefined }> {
+    return { duplicateOf: (await this.saveMany([page])).get(page.url) };
   }
 
   /**

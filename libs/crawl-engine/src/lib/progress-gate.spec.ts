@@ -15,6 +15,16 @@ describe('ProgressGate', () => {
     now = 1_500;
     expect(gate.pass()).toBe(false);
   });
+
+  it('can start closed, passing first one interval from now', () => {
+    let now = 5_000;
+    const gate = ProgressGate.startingNow(1_000, () => now);
+    expect(gate.pass()).toBe(false);
+    now = 5_999;
+    expect(gate.pass()).toBe(false);
+    now = 6_000;
+    expect(gate.pass()).toBe(true);
+  });
 });
 
 describe('crawlerUserAgent', () => {

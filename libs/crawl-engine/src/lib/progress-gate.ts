@@ -2,6 +2,13 @@
 export class ProgressGate {
   private last = Number.NEGATIVE_INFINITY;
 
+  /** A gate whose first pass is one interval from now (the first one of `new ProgressGate` is at once). */
+  static startingNow(intervalMs: number, now: () => number = () => performance.now()): ProgressGate {
+    const gate = new ProgressGate(intervalMs, now);
+    gate.pass();
+    return gate;
+  }
+
   constructor(
     private readonly intervalMs: number,
     private readonly now: () => number = () => performance.now(),

@@ -5,7 +5,7 @@ import { InvalidArgumentError, SluiceError, type FieldViolation } from '@sluice/
 import { RateLimitedError, RateLimiter } from '@sluice/rate-limit';
 import { sleep } from './abortable-sleep';
 import { HostWaitTimeoutError } from './crawl-errors';
-import { GATE_SCRIPT, PENALIZE_SCRIPT, RENEW_SLOT_SCRIPT, TAKE_SLOT_SCRIPT } from './politeness-scripts';
+import { GATE_CLOSED, GATE_SCRIPT, PENALIZE_SCRIPT, RENEW_SLOT_SCRIPT, SLOT_TAKEN, TAKE_SLOT_SCRIPT } from './politeness-scripts';
 
 export interface HostPolitenessOptions {
   /** A connected client owned by the caller; never closed here. */
@@ -97,13 +97,16 @@ export class HostPoliteness {
     assertValid(validateAcquire(host, requestsPerSecond, concurrency, crawlDelayMs));
     const deadline = Date.now() + this.settings.maxWaitMs;
 
-    await this.waitForGate(host, deadline, signal);
     const lease = await this.takeSlot(host, concurrency, deadline, signal);
     try {
       const intervalMs = Math.max(Math.ceil(1000 / requestsPerSecond), Math.ceil(crawlDelayMs));
-      const decision = await this.limiterFor(intervalMs).waitFor(host, { signal, maxWaitMs: Math.max(0, deadline - Date.now()) });
-      // A penalty may have arrived while this request waited for its turn.
-      await this.waitForGate(host, deadline, signal);
+      const limiter = this.limiterFor(intervalMs);
+      let decision = await limiter.consume(host);
+      if (!decision.allowed) {
+        decision = await limiter.waitFor(host, { signal, maxWaitMs: Math.max(0, deadline - Date.now()) });
+        // A penalty may have arrived while this request waited for its turn.
+        await this.waitForGate(host, deadline, signal);
+      }
       return Object.assign(lease.release, { grantedAtMs: decision.decidedAtMs });
     } catch (error) {
       await lease.release();
@@ -146,13 +149,19 @@ export class HostPoliteness {
     }
   }
 
+  /** Waits until the host's gate is open and one of its slots is free, and takes the slot. */
   private async takeSlot(host: string, concurrency: number, deadline: number, signal: AbortSignal | undefined): Promise<Lease> {
     const slots = this.key(host, 'slots');
     const token = randomUUID();
     for (;;) {
       signal?.throwIfAborted();
-      const waitMs = Number(await TAKE_SLOT_SCRIPT.run(this.redis, [slots], [token, concurrency, this.settings.leaseMs]));
-      if (waitMs === 0) return this.startLease(host, slots, token);
+      const [verdict, waitMs] = (await TAKE_SLOT_SCRIPT.run(this.redis, [slots, this.key(host, 'gate')], [token, concurrency, this.settings.leaseMs])) as [number, number];
+      if (verdict === SLOT_TAKEN) return this.startLease(host, slots, token);
+      if (verdict === GATE_CLOSED) {
+        if (Date.now() + waitMs > deadline) throw new HostWaitTimeoutError(host, this.settings.maxWaitMs);
+        await sleep(waitMs, signal);
+        continue;
+      }
       const left = deadline - Date.now();
       if (left <= 0) throw new HostWaitTimeoutError(host, this.settings.maxWaitMs);
       await sleep(Math.min(waitMs, this.settings.slotPollMs, left), signal, (wake) => this.onLocalRelease(host, wake));

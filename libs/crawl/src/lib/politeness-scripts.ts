@@ -39,21 +39,30 @@ if delay > 0 and now + delay > nextAt then
 end
 return math.max(delay, nextAt - now)`);
 
+/** What TAKE_SLOT_SCRIPT answered: `[verdict, ms]`. */
+export const SLOT_TAKEN = 0;
+export const GATE_CLOSED = 1;
+export const SLOTS_FULL = 2;
+
 /**
- * A lease-based semaphore: KEYS[1] is a sorted set of holders scored by lease expiry. Expired
- * leases (their holder crashed or stalled) are dropped first. ARGV[1] = token, ARGV[2] = capacity,
- * ARGV[3] = lease ms. Returns 0 when the slot was taken, else the ms until the oldest lease expires.
+ * The host's penalty gate and a lease-based semaphore in one round trip. KEYS[1] is a sorted set
+ * of slot holders scored by lease expiry, KEYS[2] the gate (see GATE_SCRIPT). Expired leases
+ * (their holder crashed or stalled) are dropped first. ARGV[1] = token, ARGV[2] = capacity,
+ * ARGV[3] = lease ms. Returns {SLOT_TAKEN, 0}; {GATE_CLOSED, ms until it opens} without taking a
+ * slot; or {SLOTS_FULL, ms until the oldest lease expires}.
  */
 export const TAKE_SLOT_SCRIPT = new RedisScript(`${NOW}
+local gateAt = tonumber(redis.call('GET', KEYS[2]) or '0')
+if gateAt > now then return {${GATE_CLOSED}, gateAt - now} end
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
 local lease = tonumber(ARGV[3])
 if redis.call('ZCARD', KEYS[1]) < tonumber(ARGV[2]) then
   redis.call('ZADD', KEYS[1], now + lease, ARGV[1])
   redis.call('PEXPIRE', KEYS[1], lease)
-  return 0
+  return {${SLOT_TAKEN}, 0}
 end
 local oldest = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
-return math.max(1, tonumber(oldest[2]) - now)`);
+return {${SLOTS_FULL}, math.max(1, tonumber(oldest[2]) - now)}`);
 
 /** Extends the lease of ARGV[1] by ARGV[2] ms if it still holds one; returns 1 if it did, 0 if the lease was lost. */
 export const RENEW_SLOT_SCRIPT = new RedisScript(`${NOW}
