@@ -20,6 +20,8 @@ export async function seedStartUrls(plan: CrawlPlan, writer: Pick<FrontierWriter
  * page is fetched without waiting for the sitemaps. Seeding again adds nothing twice.
  */
 export async function seedSitemaps(deps: CrawlEngineDeps, options: CrawlEngineOptions, plan: CrawlPlan, writer: Pick<FrontierWriter, 'add'>, signal: AbortSignal): Promise<void> {
+  // The start URLs fill the page cap: no sitemap URL could be queued, so none is fetched.
+  if (plan.startUrls.length >= plan.maxPages) return;
   const roots = new Set(plan.sitemapUrls);
   if (plan.respectRobotsTxt) {
     for (const start of plan.startUrls) for (const sitemap of (await deps.robots.rulesFor(start, signal)).sitemaps) roots.add(sitemap);

@@ -22,9 +22,8 @@ const MAX_BATCH = 64;
 /**
  * Stores one crawl's results in batches: while one batch is being written, the results that
  * finish meanwhile gather into the next, so a busy crawl writes many pages per round trip and an
- * idle one waits for nobody. Each batch is two statements, in this order: the pages, then their
- * links together with settling their entries, so an entry is never DONE without its links (a
- * crash in between leaves it FETCHING, and it is fetched again).
+ * idle one waits for nobody. Each batch is one statement (pages, their links, their entries'
+ * settlement), so an entry is never DONE without its page and links.
  */
 export class FrontierWriter {
   private pending: Pending[] = [];
@@ -68,13 +67,14 @@ export class FrontierWriter {
 
   private async store(batch: readonly Pending[]): Promise<void> {
     const pages = batch.flatMap(({ result }) => (result.page ? [result.page] : []));
-    const duplicates = await this.pages.saveMany(pages);
-    const links = new Map<string, FrontierCandidate>();
-    for (const { result } of batch) {
-      if (!result.page || duplicates.get(result.page.url)) continue;
-      for (const link of result.links ?? []) if (!links.has(link.fingerprint)) links.set(link.fingerprint, link);
-    }
-    await this.frontier.advance(this.taskId, [...links.values()], this.cap, batch.map(({ result }) => result.settlement));
-    for (const { result, resolve } of batch) resolve({ duplicateOf: result.page ? duplicates.get(result.page.url) : undefined });
+    const links = batch.flatMap(({ result }) => (result.links ?? []).map((link) => ({ ...link, foundOn: result.page?.url })));
+    const { stored } = await this.frontier.advance({
+      taskId: this.taskId,
+      candidates: links,
+      cap: this.cap,
+      settlements: batch.map(({ result }) => result.settlement),
+      pages: pages.length > 0 ? this.pages.insertStatement(pages) : undefined,
+    });
+    for (const { result, resolve } of batch) resolve({ duplicateOf: result.page ? stored.get(result.page.url) : undefined });
   }
 }

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createPrismaClient, type PrismaClient } from '@sluice/database';
 import { createMigratedTestDatabase, type TestDatabase } from '@sluice/database/testing';
 import { FrontierRepository, type FrontierCandidate } from './frontier.repository';
+import { PageRepository, type PageRecord } from './page.repository';
 
 const candidate = (n: number, extra: Partial<FrontierCandidate> = {}): FrontierCandidate => ({
   url: `https://example.org/p/${n}`,
@@ -134,11 +135,16 @@ describe('FrontierRepository on PostgreSQL', () => {
     const task = await newTask();
     await frontier.add(task, [candidate(1), candidate(2)], 10);
     await frontier.claim(task, 2, 60_000);
-    const result = await frontier.advance(task, [candidate(3), candidate(4), candidate(1)], 10, [
-      { fingerprint: 'fp-1', state: 'DONE' },
-      { fingerprint: 'fp-2', state: 'FAILED', reason: 'HTTP 500' },
-    ]);
-    expect(result).toEqual({ added: 2, settled: 2 });
+    const result = await frontier.advance({
+      taskId: task,
+      candidates: [candidate(3), candidate(4), candidate(1)],
+      cap: 10,
+      settlements: [
+        { fingerprint: 'fp-1', state: 'DONE' },
+        { fingerprint: 'fp-2', state: 'FAILED', reason: 'HTTP 500' },
+      ],
+    });
+    expect(result).toMatchObject({ added: 2, settled: 2 });
     expect(await frontier.counts(task)).toEqual({ queued: 2, done: 1, failed: 1, skipped: 0, total: 4 });
     expect(await stateOf(task, 'fp-2')).toMatchObject({ state: 'FAILED', reason: 'HTTP 500' });
   });
@@ -155,5 +161,36 @@ describe('FrontierRepository on PostgreSQL', () => {
     await new Promise((r) => setTimeout(r, 20));
     expect((await frontier.claim(task, 1, 60_000)).map((e) => e.fingerprint)).toEqual(['fp-1']);
     expect((await frontier.claim(task, 1, 60_000)).map((e) => e.fingerprint)).toEqual(['fp-2']);
+  });
+
+  it('stores pages with their links and settlement in one statement, and skips links of a duplicate page', async () => {
+    const task = await newTask();
+    const pages = new PageRepository(prisma);
+    const page = (n: number, hash: string): PageRecord => ({ taskId: task, tenantId: randomUUID(), url: candidate(n).url, status: 200, contentHash: hash, depth: 1 });
+    await frontier.add(task, [candidate(1), candidate(2), candidate(3)], 10);
+    await pages.save(page(1, 'original'));
+    await frontier.claim(task, 3, 60_000);
+    const result = await frontier.advance({
+      taskId: task,
+      cap: 10,
+      candidates: [
+        { ...candidate(10), foundOn: candidate(2).url }, // only on the duplicate: not added
+        { ...candidate(11), foundOn: candidate(2).url }, // on both: added, from page 3
+        { ...candidate(11), foundOn: candidate(3).url },
+        { ...candidate(12), foundOn: candidate(3).url },
+      ],
+      settlements: [2, 3].map((n) => ({ fingerprint: `fp-${n}`, state: 'DONE' as const })),
+      pages: pages.insertStatement([page(2, 'original'), page(3, 'fresh')]),
+    });
+    expect(result).toEqual({ added: 2, settled: 2, stored: new Map([[candidate(2).url, candidate(1).url], [candidate(3).url, undefined]]) });
+    const entries = await prisma.frontierEntry.findMany({ where: { taskId: task }, orderBy: { fingerprint: 'asc' } });
+    expect(entries.map((e) => [e.fingerprint, e.state])).toEqual([
+      ['fp-1', 'FETCHING'],
+      ['fp-11', 'QUEUED'],
+      ['fp-12', 'QUEUED'],
+      ['fp-2', 'DONE'],
+      ['fp-3', 'DONE'],
+    ]);
+    expect(await prisma.page.count({ where: { taskId: task } })).toBe(3);
   });
 });

@@ -1,4 +1,4 @@
-import type { PrismaClient } from '@sluice/database';
+import { Prisma, type PrismaClient } from '@sluice/database';
 
 export type FrontierSource = 'start' | 'link' | 'sitemap';
 
@@ -11,6 +11,8 @@ export interface FrontierCandidate {
   readonly host: string;
   readonly depth: number;
   readonly source: FrontierSource;
+  /** the URL of the page it was found on: then it is added only if that page is no duplicate */
+  readonly foundOn?: string;
 }
 
 /** A claimed entry: this process fetches it until its lease runs out. */
@@ -32,6 +34,24 @@ export interface Settlement {
   readonly reason?: string;
 }
 
+/** What `advance` writes in one statement. */
+export interface FrontierStep {
+  readonly taskId: string;
+  readonly candidates?: readonly FrontierCandidate[];
+  /** the most entries the frontier may hold (needed when there are candidates) */
+  readonly cap?: number;
+  readonly settlements?: readonly Settlement[];
+  /** PageRepository.insertStatement(...) */
+  readonly pages?: Prisma.Sql;
+}
+
+export interface AdvanceResult {
+  readonly added: number;
+  readonly settled: number;
+  /** per stored page URL, the earlier page of the task with the same content, if any */
+  readonly stored: ReadonlyMap<string, string | undefined>;
+}
+
 export interface FrontierCounts {
   /** QUEUED or FETCHING */
   readonly queued: number;
@@ -51,23 +71,32 @@ export class FrontierRepository {
   constructor(private readonly prisma: PrismaClient) {}
 
   /**
-   * Adds the candidates not yet in the task's frontier, in order, while the frontier holds fewer
-   * than `cap` entries, and settles the given claimed entries, in one statement: the links a page
-   * led to are stored before (never without) its entry is settled. The crawl's row holds the
-   * frontier's size and is locked for the statement, so concurrent writers never overshoot the cap.
-   * Returns how many candidates were added and how many entries were settled.
+   * One step of a crawl in one statement: stores pages (`PageRepository.insertStatement`), adds
+   * the candidates not yet in the task's frontier, in order, while it holds fewer than `cap`
+   * entries, and settles claimed entries. A candidate found on a page (`foundOn`) is added only if
+   * that page is not a duplicate of an earlier one. Being one statement, an entry is never settled
+   * without its page and links. The crawl's row holds the frontier's size and is locked for the
+   * statement, so concurrent writers never overshoot the cap. Returns what each part did.
    */
-  async advance(taskId: string, candidates: readonly FrontierCandidate[], cap: number, settlements: readonly Settlement[] = []): Promise<{ added: number; settled: number }> {
-    if (candidates.length === 0 && settlements.length === 0) return { added: 0, settled: 0 };
-    const rows = await this.prisma.$queryRaw<{ crawls: number; added: number; settled: number }[]>`
-      WITH crawl AS (SELECT frontier_size FROM scraper.crawls WHERE task_id = ${taskId}::uuid FOR UPDATE),
+  async advance(step: FrontierStep): Promise<AdvanceResult> {
+    const { taskId, candidates = [], cap = 0, settlements = [], pages } = step;
+    if (candidates.length === 0 && settlements.length === 0 && !pages) return { added: 0, settled: 0, stored: new Map() };
+    const rows = await this.prisma.$queryRaw<{ crawls: number; added: number; settled: number; stored: [string, string | null][] }[]>`
+      WITH stored AS (${pages ?? Prisma.sql`SELECT NULL::text AS url, NULL::text AS duplicate_of WHERE false`}),
+      crawl AS (SELECT frontier_size FROM scraper.crawls WHERE task_id = ${taskId}::uuid FOR UPDATE),
       added AS (
         INSERT INTO scraper.frontier (task_id, fingerprint, url, host, depth, source, not_before, updated_at)
         -- truncated, not rounded to the column's milliseconds: a new entry is due at once, never 0.5 ms from now
         SELECT ${taskId}::uuid, c.fingerprint, c.url, c.host, c.depth, c.source, date_trunc('milliseconds', now()), now()
-        FROM unnest(${candidates.map((c) => c.fingerprint)}::text[], ${candidates.map((c) => c.url)}::text[], ${candidates.map((c) => c.host)}::text[],
-                    ${candidates.map((c) => c.depth)}::int[], ${candidates.map((c) => c.source)}::text[])
-             WITH ORDINALITY AS c(fingerprint, url, host, depth, source, ord)
+        FROM (
+          -- each URL once (several pages may link to it), from its first page that is no duplicate
+          SELECT DISTINCT ON (c.fingerprint) c.* FROM unnest(
+              ${candidates.map((c) => c.fingerprint)}::text[], ${candidates.map((c) => c.url)}::text[], ${candidates.map((c) => c.host)}::text[],
+              ${candidates.map((c) => c.depth)}::int[], ${candidates.map((c) => c.source)}::text[], ${candidates.map((c) => c.foundOn ?? null)}::text[])
+            WITH ORDINALITY AS c(fingerprint, url, host, depth, source, found_on, ord)
+          WHERE c.found_on IS NULL OR EXISTS (SELECT 1 FROM stored WHERE stored.url = c.found_on AND stored.duplicate_of IS NULL)
+          ORDER BY c.fingerprint, c.ord
+        ) c
         WHERE NOT EXISTS (SELECT 1 FROM scraper.frontier f WHERE f.task_id = ${taskId}::uuid AND f.fingerprint = c.fingerprint)
         ORDER BY c.ord
         LIMIT GREATEST(0, ${cap}::int - (SELECT frontier_size FROM crawl))
@@ -85,15 +114,20 @@ export class FrontierRepository {
         WHERE f.task_id = ${taskId}::uuid AND f.fingerprint = s.fingerprint AND f.state = 'FETCHING'
         RETURNING 1
       )
-      SELECT (SELECT count(*) FROM crawl)::int AS crawls, (SELECT count(*) FROM added)::int AS added, (SELECT count(*) FROM settled)::int AS settled`;
+      SELECT (SELECT count(*) FROM crawl)::int AS crawls, (SELECT count(*) FROM added)::int AS added, (SELECT count(*) FROM settled)::int AS settled,
+             (SELECT coalesce(json_agg(json_build_array(url, duplicate_of)), '[]'::json) FROM stored) AS stored`;
     const [result] = rows;
     if (candidates.length > 0 && !result?.crawls) throw new Error(`crawl ${taskId} has no row: begin it before adding to its frontier`);
-    return { added: result?.added ?? 0, settled: result?.settled ?? 0 };
+    return {
+      added: result?.added ?? 0,
+      settled: result?.settled ?? 0,
+      stored: new Map((result?.stored ?? []).map(([url, duplicateOf]) => [url, duplicateOf ?? undefined])),
+    };
   }
 
   /** Adds without settling anything; returns how many were added. */
   async add(taskId: string, candidates: readonly FrontierCandidate[], cap: number): Promise<number> {
-    return (await this.advance(taskId, candidates, cap)).added;
+    return (await this.advance({ taskId, candidates, cap })).added;
   }
 
   /**
@@ -129,7 +163,7 @@ export class FrontierRepository {
 
   /** Settles one claimed entry (DONE, FAILED or SKIPPED with its reason); false if it was not FETCHING. */
   async settle(taskId: string, settlement: Settlement): Promise<boolean> {
-    return (await this.advance(taskId, [], 0, [settlement])).settled === 1;
+    return (await this.advance({ taskId, settlements: [settlement] })).settled === 1;
   }
 
   /** Puts a claimed entry back, due at `notBefore` (backoff, Retry-After). */

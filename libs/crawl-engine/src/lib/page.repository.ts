@@ -1,5 +1,5 @@
 import type { KeysetPosition } from '@sluice/contracts';
-import type { Page, PrismaClient } from '@sluice/database';
+import { Prisma, type Page, type PrismaClient } from '@sluice/database';
 
 /** What one fetch of one URL produced. */
 export interface PageRecord {
@@ -33,15 +33,22 @@ export class PageRepository {
    * (pages stored together do not see each other; `markDuplicates` settles that at the end).
    */
   async saveMany(pages: readonly PageRecord[]): Promise<Map<string, string | undefined>> {
+    if (pages.length === 0) return new Map();
+    const rows = await this.prisma.$queryRaw<{ url: string; duplicate_of: string | null }[]>(this.insertStatement(pages));
+    return new Map(rows.map((row) => [row.url, row.duplicate_of ?? undefined]));
+  }
+
+  /** The statement of `saveMany`, returning (url, duplicate_of) per page, to run inside a larger one. */
+  insertStatement(pages: readonly PageRecord[]): Prisma.Sql {
     const [first] = pages;
-    if (!first) return new Map();
+    const taskId = first?.taskId ?? null;
     const column = <T>(pick: (page: PageRecord) => T | undefined): (T | null)[] => pages.map((page) => pick(page) ?? null);
-    const rows = await this.prisma.$queryRaw<{ url: string; duplicate_of: string | null }[]>`
+    return Prisma.sql`
       INSERT INTO scraper.pages (id, task_id, tenant_id, url, final_url, status, content_type, bytes, title, data, error, content_hash, duplicate_of, depth, duration_ms)
-      SELECT gen_random_uuid(), ${first.taskId}::uuid, ${first.tenantId}::uuid, p.url, p.final_url, p.status, p.content_type, p.bytes, p.title, p.data::jsonb, p.error, p.content_hash,
+      SELECT gen_random_uuid(), ${taskId}::uuid, ${first?.tenantId ?? null}::uuid, p.url, p.final_url, p.status, p.content_type, p.bytes, p.title, p.data::jsonb, p.error, p.content_hash,
              (SELECT o.url FROM scraper.pages o
-              WHERE o.task_id = ${first.taskId}::uuid AND o.content_hash = p.content_hash AND o.url <> p.url
-                AND NOT EXISTS (SELECT 1 FROM scraper.pages self WHERE self.task_id = ${first.taskId}::uuid AND self.url = p.url
+              WHERE o.task_id = ${taskId}::uuid AND o.content_hash = p.content_hash AND o.url <> p.url
+                AND NOT EXISTS (SELECT 1 FROM scraper.pages self WHERE self.task_id = ${taskId}::uuid AND self.url = p.url
                                 AND (self.fetched_at, self.id) < (o.fetched_at, o.id))
               ORDER BY o.fetched_at, o.id LIMIT 1),
              p.depth, p.duration_ms
@@ -55,7 +62,6 @@ export class PageRepository {
         title = EXCLUDED.title, data = EXCLUDED.data, error = EXCLUDED.error, content_hash = EXCLUDED.content_hash,
         duplicate_of = EXCLUDED.duplicate_of, depth = EXCLUDED.depth, duration_ms = EXCLUDED.duration_ms
       RETURNING url, duplicate_of`;
-    return new Map(rows.map((row) => [row.url, row.duplicate_of ?? undefined]));
   }
 
   /** One page: `saveMany` of one. */

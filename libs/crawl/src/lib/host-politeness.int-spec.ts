@@ -139,6 +139,19 @@ describe('HostPoliteness on Redis, shared by replicas', () => {
     await release();
   });
 
+  it('holds back a request that was waiting for its turn when a penalty arrived', async () => {
+    const { politeness } = replica();
+    const host = 'penalized-while-waiting.example';
+    const first = await politeness.acquire(host, { requestsPerSecond: 1, concurrency: 2 });
+    const second = politeness.acquire(host, { requestsPerSecond: 1, concurrency: 2 }); // waits ~1 s for the rate
+    await sleep(200);
+    const penalizedAt = await redisNowMs();
+    await politeness.penalize(host, 2_000);
+    const release = await second;
+    expect(await redisNowMs()).toBeGreaterThanOrEqual(penalizedAt + 2_000);
+    await Promise.all([first(), release()]);
+  });
+
   it('backs off exponentially without Retry-After, one step per penalty, capped', async () => {
     const { politeness } = replica({ baseBackoffMs: 400, maxBackoffMs: 1_400 });
     const host = 'backoff.example';

@@ -43,6 +43,9 @@ interface Lease {
   stopRenewing(): void;
 }
 
+/** A request that waited at least this long for the host's rate looks at its gate again before going. */
+const GATE_RECHECK_AFTER_MS = 100;
+
 /** Rate limiters are per request interval; at most this many different intervals are kept at once. */
 const MAX_RATE_LIMITERS = 256;
 const RATE_POLICY_NAME = 'crawl-host';
@@ -103,9 +106,13 @@ export class HostPoliteness {
       const limiter = this.limiterFor(intervalMs);
       let decision = await limiter.consume(host);
       if (!decision.allowed) {
+        const waitStarted = Date.now();
+        if (waitStarted + decision.retryAfterMs > deadline) throw new HostWaitTimeoutError(host, this.settings.maxWaitMs);
+        await sleep(decision.retryAfterMs, signal);
         decision = await limiter.waitFor(host, { signal, maxWaitMs: Math.max(0, deadline - Date.now()) });
-        // A penalty may have arrived while this request waited for its turn.
-        await this.waitForGate(host, deadline, signal);
+        // A penalty may have arrived while this request waited for its turn (not worth a look
+        // after a wait as short as the requests already in flight, which are not recalled either).
+        if (Date.now() - waitStarted >= GATE_RECHECK_AFTER_MS) await this.waitForGate(host, deadline, signal);
       }
       return Object.assign(lease.release, { grantedAtMs: decision.decidedAtMs });
     } catch (error) {
