@@ -7,6 +7,7 @@ import { openSse } from '@sluice/testing';
 import ipaddr from 'ipaddr.js';
 import { Client } from 'pg';
 import { ApiClient, type Credentials } from './support/api-client';
+import { crawlTasks } from './support/crawl-tasks';
 import { startFixtureSite, type FixtureSite } from './support/fixture-site';
 import { createIsolatedEnv, type IsolatedEnv } from './support/isolated-env';
 import { eventually, startPlatform, type Platform } from './support/platform';
@@ -21,7 +22,6 @@ const MAX_DELIVERIES = 5;
 /** What safe-fetch says when a name resolves to loopback; localhost may resolve to either family. */
 const REFUSED_AT_CONNECT = /blocked_address: refused to connect to localhost: (127\.0\.0\.1|::1) is a loopback address/;
 
-type TaskView = { id: string; status: string; progress: { done: number; failed: number; queued: number }; error?: string };
 type PageRow = { url: string; status: number | null; error: string | null };
 
 /**
@@ -120,14 +120,9 @@ describe('crawling: SSRF by DNS name is refused at connect time; exhausted scrap
     await isolated?.dispose();
   }, 90_000);
 
-  const submit = async (job: Record<string, unknown>) => {
-    const res = await api.request<{ taskId: string; status: string }>('POST', '/v1/scrape-jobs', { auth, body: job });
-    expect(res.status).toBe(202);
-    return res.body.taskId;
-  };
-  const task = async (id: string) => (await api.request<TaskView>('GET', `/v1/tasks/${id}`, { auth })).body;
-  const finished = (id: string, timeoutMs = 60_000) =>
-    eventually(() => task(id), (t) => ['SUCCEEDED', 'FAILED', 'CANCELLED'].includes(t.status), timeoutMs, 250);
+  const tasks = () => crawlTasks(api, auth, 250);
+  const submit = (job: Record<string, unknown>) => tasks().submit(job);
+  const finished = (id: string, timeoutMs = 60_000) => tasks().finished(id, timeoutMs);
   const pagesOf = async (taskId: string) =>
     (await db.query<PageRow>('SELECT url, status, error FROM scraper.pages WHERE task_id = $1 ORDER BY url', [taskId])).rows;
   const crawlOf = async (taskId: string) =>

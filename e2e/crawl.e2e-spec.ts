@@ -2,6 +2,7 @@ import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { ApiClient, type Credentials } from './support/api-client';
+import { crawlTasks } from './support/crawl-tasks';
 import { EXCLUDE, EXTRACT, startFixtureSite, type AccessLogEntry, type FixtureSite } from './support/fixture-site';
 import { createIsolatedEnv, ROOT, type IsolatedEnv } from './support/isolated-env';
 import { eventually, startPlatform, type Platform } from './support/platform';
@@ -16,7 +17,6 @@ const RATE_SLACK = 3;
 const CONTACT_URL = 'https://ops.example.org/crawler';
 const HONEST_AGENT = /^Sluice\/\d+\.\d+\.\d+ \(\+https:\/\/ops\.example\.org\/crawler\)$/;
 
-type TaskView = { id: string; status: string; progress: { done: number; failed: number; queued: number }; error?: string };
 type PageRow = { url: string; status: number | null; title: string | null; data: Record<string, unknown> | null; error: string | null; duplicate_of: string | null };
 
 /** One scraper replica as a process of its own, so a test can kill it. */
@@ -73,14 +73,10 @@ describe('crawling: REST to pages, politely, safely, across replicas and crashes
     log?.end();
   }, 90_000);
 
-  const submit = async (job: Record<string, unknown>) => {
-    const res = await api.request<{ taskId: string; status: string }>('POST', '/v1/scrape-jobs', { auth, body: job });
-    expect(res.status).toBe(202);
-    return res.body.taskId;
-  };
-  const task = async (id: string) => (await api.request<TaskView>('GET', `/v1/tasks/${id}`, { auth })).body;
-  const finished = (id: string, timeoutMs = 150_000) =>
-    eventually(() => task(id), (t) => ['SUCCEEDED', 'FAILED', 'CANCELLED'].includes(t.status), timeoutMs, 500);
+  const tasks = () => crawlTasks(api, auth, 500);
+  const submit = (job: Record<string, unknown>) => tasks().submit(job);
+  const task = (id: string) => tasks().task(id);
+  const finished = (id: string, timeoutMs = 150_000) => tasks().finished(id, timeoutMs);
   const pagesOf = async (taskId: string) =>
     (await db.query<PageRow>('SELECT url, status, title, data, error, duplicate_of FROM scraper.pages WHERE task_id = $1', [taskId])).rows;
   const mainRequestsSince = (from: number): AccessLogEntry[] => site.log.slice(from).filter((e) => e.site === 'main' && e.path !== '/robots.txt');

@@ -41,6 +41,17 @@ describe('pipeline runs on PostgreSQL, Redis and NATS', () => {
   const coordinators: RunCoordinator[] = [];
   /** per step id: what the scripted worker answers (default: success) */
   let script: (job: PipelineStepJobMessage, signal: AbortSignal) => ScriptedOutcome | Promise<ScriptedOutcome> = () => succeed;
+  /** Every step from now on is held open until its release (in `holds`, in start order) is called, then succeeds. */
+  const holdEverySucceedingStep = (): (() => void)[] => {
+    const holds: (() => void)[] = [];
+    script = async (_job, signal) => {
+      const hold = heldOpen(signal);
+      holds.push(hold.release);
+      await hold.done;
+      return succeed;
+    };
+    return holds;
+  };
 
   const coordinator = (owner: string, overrides: Partial<RunPolicy> = {}) => {
     const c = new RunCoordinator({
@@ -180,13 +191,7 @@ describe('pipeline runs on PostgreSQL, Redis and NATS', () => {
 
   it('cancels a run: its unfinished steps are CANCELLED, a late event changes nothing, and nothing more is dispatched', async () => {
     await catalog.put(TENANT, 'stop', loadCheckCleanPipeline('stop'), 'yaml', 'user-1');
-    const holds: (() => void)[] = [];
-    script = async (_job, signal) => {
-      const hold = heldOpen(signal);
-      holds.push(hold.release);
-      await hold.done;
-      return succeed;
-    };
+    const holds = holdEverySucceedingStep();
     const a = coordinator('a');
     const run = await a.startRun({ tenantId: TENANT }, 'stop', null);
     await eventually(() => runOf(run.id), (r) => stepOf(r, 'load')?.status === 'RUNNING', 20_000);
@@ -250,13 +255,7 @@ describe('pipeline runs on PostgreSQL, Redis and NATS', () => {
   describe('a start that names its run id', () => {
     it('makes one run for any number of starts with that id, from any replica, and answers each with it, also after it ended', async () => {
       await catalog.put(TENANT, 'again', loadCheckCleanPipeline('again'), 'yaml', 'user-1');
-      const holds: (() => void)[] = [];
-      script = async (_job, signal) => {
-        const hold = heldOpen(signal);
-        holds.push(hold.release);
-        await hold.done;
-        return succeed;
-      };
+      const holds = holdEverySucceedingStep();
       const runId = randomUUID();
       const replicas = Array.from({ length: 5 }, (_, i) => coordinator(`again-${i}`));
       const answers = await Promise.all(replicas.map((c) => c.startRun({ tenantId: TENANT, userId: 'schedule:s' }, 'again', { day: '2026-03-01' }, runId)));
