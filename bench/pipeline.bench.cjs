@@ -4,7 +4,7 @@
 // job published on JetStream and its `succeeded` event awaited, as the orchestrator would. Beside
 // it, in the same run, a plain PostgreSQL COPY of the same file into a table of the same shape
 // (streamed from this process, best of two). Prints one JSON line per implementation: seconds,
-// rows/s and, for Sluice, each worker's peak RSS (VmHWM).
+// rows/s and, for Sluice, each worker's peak RSS (VmHWM) and the CPU time it spent on the run.
 'use strict';
 const { randomBytes, randomUUID } = require('node:crypto');
 const { createReadStream, readFileSync } = require('node:fs');
@@ -12,6 +12,7 @@ const { mkdir, mkdtemp, rm } = require('node:fs/promises');
 const { tmpdir } = require('node:os');
 const { join, resolve } = require('node:path');
 const { pipeline } = require('node:stream/promises');
+const { setTimeout: delay } = require('node:timers/promises');
 const { jetstreamManager } = require('@nats-io/jetstream');
 const { Client } = require('pg');
 const { from: copyFrom } = require('pg-copy-streams');
@@ -25,6 +26,7 @@ const { connectNats, closeNats, productionTopology } = require(resolve(ROOT, 'li
 const ROWS = Number(process.env.BENCH_PIPELINE_ROWS ?? 1_000_000);
 const PORT_OFFSET = 2150;
 const STEP_TIMEOUT_MS = 20 * 60_000;
+const SETTLE_MS = 3_000;
 const WORKERS = ['ingest', 'data-quality', 'transform'];
 
 const env = (/** @type {string} */ name) => {
@@ -39,6 +41,12 @@ const seconds = (/** @type {number} */ startedMs) => (performance.now() - starte
 function peakRssMb(/** @type {number | undefined} */ pid) {
   const kb = Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
   return round(kb / 1024, 1);
+}
+
+/** CPU time (user + system) a process has used so far, in seconds: unlike wall time, not inflated by other load on the machine. */
+function cpuSeconds(/** @type {number | undefined} */ pid) {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ = 100)
 }
 
 const SQL_TYPES = /** @type {Record<string, string>} */ ({ integer: 'integer', text: 'text', numeric: 'numeric', date: 'date', boolean: 'boolean' });
@@ -145,9 +153,14 @@ async function main() {
       env: { SLUICE_NATS_NAMESPACE: namespace, SLUICE_INGEST_FILE_ROOT: root, LOG_LEVEL: 'warn', NODE_ENV: 'production' },
       log: (service, line) => process.stderr.write(`${service.padEnd(12)}| ${line}\n`),
     });
+    const cpuBefore = platform.running.map((r) => cpuSeconds(r.child.pid));
     const started = performance.now();
     const steps = await sluicePipeline({ nc, topology }, tenantId, schema);
+    const cpu = Object.fromEntries(platform.running.map((r, i) => [r.spec.name, round(cpuSeconds(r.child.pid) - cpuBefore[i])]));
     const total = seconds(started);
+    // A step's memory can peak after its event (e.g. a background compile it set off): read the
+    // peaks once the workers have had time to settle, not the instant the last step reported.
+    await delay(SETTLE_MS);
     const rss = Object.fromEntries(platform.running.map((r) => [r.spec.name, peakRssMb(r.child.pid)]));
     const copySecond = await plainCopy(databaseUrl, schema, csv);
     const copySeconds = Math.min(copyFirst, copySecond);
@@ -172,6 +185,7 @@ async function main() {
         all_steps_succeeded: done,
         failures,
         peak_rss_mb: rss,
+        cpu_s: cpu,
         peer: 'postgres_copy',
         ingest_vs_copy: round(ingest.seconds / copySeconds),
         end_to_end_vs_copy: done ? round(total / copySeconds) : null,

@@ -3,4 +3,4 @@ import { GRPC_SERVICES } from '@sluice/contracts';
 import { exitOnStartFailure, runService } from '@sluice/runtime';
 import { StepsModule } from './steps/steps.module';
 
-runService({ config, telemetry, module: StepsModule, grpc: GRPC_SERVICES.ingest }).catch(exitOnStartFailure);
+runService({ config, telemetry, module: StepsModule, prisma: false, grpc: GRPC_SERVICES.ingest }).catch(exitOnStartFailure);

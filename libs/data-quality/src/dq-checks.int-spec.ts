@@ -4,7 +4,7 @@ import { resolve } from 'node:path';
 import type { CheckResult, WarehouseTable } from '@sluice/contracts';
 import { DqStep } from '@sluice/pipeline-spec';
 import { ensureTenantSchema, qualifiedName } from '@sluice/warehouse';
-import { Pool } from 'pg';
+import { Pool, type PoolClient } from 'pg';
 import { DqCheckRunner, DqInputError, sampleSeed } from './lib/check-runner';
 import { extendedQuery } from './lib/sql-query';
 
@@ -36,6 +36,29 @@ const duplicatedRows = (rows: readonly Movie[]) => {
   return count((m) => m.title !== null && (seen.get(m.title) ?? 0) > 1, rows);
 };
 const RATINGS = ['G', 'PG', 'PG-13', 'R'];
+
+/** `pool`, recording the text of every statement its connections run and how many connections were taken. */
+function recordingPool(pool: Pool) {
+  const statements: string[] = [];
+  let connections = 0;
+  const record = (client: PoolClient): PoolClient =>
+    new Proxy(client, {
+      get(target, property, receiver) {
+        if (property !== 'query') return Reflect.get(target, property, receiver);
+        return (query: string | { text: string }, ...rest: unknown[]) => {
+          statements.push(typeof query === 'string' ? query : query.text);
+          return (target.query as (...args: unknown[]) => unknown)(query, ...rest);
+        };
+      },
+    });
+  const recording = {
+    connect: async () => {
+      connections++;
+      return record(await pool.connect());
+    },
+  } as unknown as Pool;
+  return { pool: recording, statements, connections: () => connections };
+}
 
 describe('DqCheckRunner on PostgreSQL', () => {
   const pool = new Pool({ connectionString: process.env.DATABASE_URL, max: 2 });
@@ -199,5 +222,62 @@ describe('DqCheckRunner on PostgreSQL', () => {
 
   it('fails the whole step when the input table does not exist', async () => {
     await expect(runChecks([{ type: 'row_count', min: 1 }], {}, randomUUID(), { schema, table: 'stg__nothing__here' })).rejects.toBeInstanceOf(DqInputError);
+  });
+
+  describe('measuring the predicate checks in one scan', () => {
+    const predicateChecks = [
+      { type: 'not_null', column: 'genre' },
+      { type: 'range', column: 'imdb', min: 2, max: 8 },
+      { type: 'accepted_values', column: 'mpaa', values: RATINGS, severity: 'warn' },
+      { type: 'regex', column: 'title', pattern: '^[A-Z]', maxFailingPercent: 50 },
+    ];
+    const steps = (checks: unknown[], extra: Record<string, unknown> = {}) => DqStep.parse({ id: 'check', kind: 'dq', input: 'load', checks, ...extra });
+
+    /** Each check alone in a step of its own, so by its own statements. */
+    const oneByOne = async (checks: unknown[], runId: string, extra: Record<string, unknown> = {}) => {
+      const results: CheckResult[] = [];
+      for (const check of checks) results.push(...(await runner.run({ runId, table, step: steps([check], extra) })).checks);
+      return results;
+    };
+
+    it.each([
+      ['the whole table', {}],
+      ['a sample', { sample: { percent: 20 } }],
+    ])('gives the same counts, verdicts and examples as each check run alone, over %s', async (_, extra) => {
+      const runId = randomUUID();
+      const recorded = recordingPool(pool);
+      const together = await new DqCheckRunner(recorded.pool, 30_000).run({ runId, table, step: steps([...predicateChecks, { type: 'unique', column: 'title' }], extra) });
+
+      expect(together.checks.slice(0, 4)).toEqual(await oneByOne(predicateChecks, runId, extra));
+      expect(together.checks.map((check) => check.name)).toEqual(['not_null:genre', 'range:imdb', 'accepted_values:mpaa', 'regex:title', 'unique:title']);
+      // the comparison means something: the checks find rows (every one of them over the whole table)
+      const failing = together.checks.map((check) => check.failingCount);
+      expect('sample' in extra ? failing.slice(0, 4).some((n) => n > 0) : failing.every((n) => n > 0)).toBe(true);
+      // one statement counted the four predicate checks; unique ran on a second connection
+      const counting = recorded.statements.filter((text) => text.includes('count(*) FILTER (WHERE'));
+      expect(counting).toHaveLength(1);
+      expect(counting[0]).toContain('failing_3');
+      expect(recorded.connections()).toBe(2);
+    });
+
+    it('falls back to one statement per check when one of them cannot run, so only that one reports the error', async () => {
+      const runId = randomUUID();
+      const { checks } = await runChecks([...predicateChecks, { type: 'range', column: 'title', min: 0 }], {}, runId);
+      expect(checks[4]).toMatchObject({ name: 'range:title', passed: false, error: expect.stringMatching(/invalid input syntax/) });
+      expect(checks.slice(0, 4)).toEqual(await oneByOne(predicateChecks, runId));
+    });
+
+    it('runs every check on a pool of one connection, only not two at a time', async () => {
+      const single = new Pool({ connectionString: process.env.DATABASE_URL, max: 1 });
+      try {
+        const runId = randomUUID();
+        const checks = [...predicateChecks, { type: 'unique', column: 'title' }, { type: 'row_count', min: 1 }];
+        const report = await new DqCheckRunner(single, 30_000).run({ runId, table, step: steps(checks) });
+        const shared = await runner.run({ runId, table, step: steps(checks) });
+        expect(report).toEqual(shared);
+      } finally {
+        await single.end();
+      }
+    });
   });
 });

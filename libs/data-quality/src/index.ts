@@ -1,5 +1,5 @@
-export { compileCheck, isRowLevelCheck, maxAgeSeconds, MAX_EXAMPLES } from './lib/check-query';
-export type { CheckInput, CheckQueries, RowLevelCheck } from './lib/check-query';
+export { compileCheck, compileSharedScan, isPredicateCheck, isRowLevelCheck, maxAgeSeconds, MAX_EXAMPLES } from './lib/check-query';
+export type { CheckInput, CheckQueries, PredicateCheck, RowLevelCheck } from './lib/check-query';
 export { judge, withinThresholds } from './lib/check-verdict';
 export type { Measurement, Verdict, Thresholds } from './lib/check-verdict';
 export { checkName } from './lib/check-name';

@@ -1,6 +1,7 @@
 export { runService, exitOnStartFailure } from './lib/run-service';
 export type { ServiceDefinition } from './lib/run-service';
 export { InfraModule } from './lib/infra.module';
+export type { InfraOptions } from './lib/infra.module';
 export { createRedisClient } from './lib/redis-connection';
 export { EventPublisher } from './lib/event-publisher';
 export { JetStreamWorker } from './lib/jetstream-worker';
@@ -8,8 +9,8 @@ export type { WorkerDefinition } from './lib/jetstream-worker';
 export { TransportExceptionFilter, toProblem } from './lib/transport-exception.filter';
 export type { ProblemDetails } from './lib/transport-exception.filter';
 export { SERVICE_CONFIG, LOGGER, REDIS, NATS, TOPOLOGY, PUBLISHER, PRISMA, BREAKERS } from './lib/tokens';
-export { withCircuitBreaker, isQueryLevelError } from './lib/resilient-prisma';
 export { PipelineStepWorker, PermanentStepError, StepFailedWithChecks } from './lib/pipeline-step-worker';
 export type { StepOutcome } from './lib/pipeline-step-worker';
 export { PipelineRowsMetrics } from './lib/pipeline-rows.metrics';
 export type { PipelineRowsDirection } from './lib/pipeline-rows.metrics';
+export { keepWebAssemblyOnBaselineCompiler, WASM_BASELINE_FLAGS } from './lib/wasm-baseline';

@@ -1,5 +1,5 @@
 import { Check, type DqCheck } from '@sluice/pipeline-spec';
-import { compileCheck, type CheckInput } from './check-query';
+import { compileCheck, compileSharedScan, type CheckInput, type PredicateCheck } from './check-query';
 
 const input: CheckInput = { table: { schema: 't_0123456789abcdef0123456789abcdef', table: 'stg__movies__load' } };
 const sampled: CheckInput = { ...input, sample: { percent: 12.5, seed: 42 } };
@@ -86,5 +86,24 @@ describe('compileCheck', () => {
   it('quotes the warehouse names, so a quote in a name cannot break out', () => {
     const { measure } = compileCheck(check({ type: 'row_count', min: 1 }), { table: { schema: 't_00', table: 'a"b' } });
     expect(measure.text).toContain('FROM "t_00"."a""b"');
+  });
+
+  it('measures several predicate checks in one scan, each predicate as its own statement has it, the parameters numbered in turn', () => {
+    const checks = [
+      check({ type: 'not_null', column: 'genre' }),
+      check({ type: 'range', column: 'rating', min: 1, max: 9 }),
+      check({ type: 'regex', column: 'title', pattern: '^[A-Z]' }),
+    ] as PredicateCheck[];
+    const shared = compileSharedScan(checks, sampled);
+    expect(shared.text).toBe(
+      'SELECT count(*)::bigint AS checked, ' +
+        'count(*) FILTER (WHERE "genre" IS NULL)::bigint AS failing_0, ' +
+        'count(*) FILTER (WHERE "rating" IS NOT NULL AND ("rating"::numeric < $3::numeric OR "rating"::numeric > $4::numeric))::bigint AS failing_1, ' +
+        'count(*) FILTER (WHERE "title" IS NOT NULL AND "title"::text !~ $5::text)::bigint AS failing_2 ' +
+        `FROM ${TABLE} TABLESAMPLE BERNOULLI ($1::float4) REPEATABLE ($2::float8)`,
+    );
+    expect(shared.values).toEqual([12.5, 42, 1, 9, '^[A-Z]']);
+    // the same conditions as each check's own statement
+    expect(compileCheck(checks[1], input).measure.text).toContain('"rating" IS NOT NULL AND ("rating"::numeric < $1::numeric OR "rating"::numeric > $2::numeric)');
   });
 });

@@ -29,6 +29,11 @@ type CompilableCheck = Exclude<DqCheck, SqlCheck>;
 export const isRowLevelCheck = (check: DqCheck): check is RowLevelCheck =>
   check.type === 'not_null' || check.type === 'unique' || check.type === 'range' || check.type === 'accepted_values' || check.type === 'regex';
 
+/** Row-level checks whose failing rows are those matching a condition: several can share one scan. */
+export type PredicateCheck = Exclude<RowLevelCheck, { type: 'unique' }>;
+
+export const isPredicateCheck = (check: DqCheck): check is PredicateCheck => isRowLevelCheck(check) && check.type !== 'unique';
+
 /** `"schema"."table"`, with the sample clause when sampling; its parameters go into `params`. */
 function source(input: CheckInput, params: SqlParameters, sampled: boolean): string {
   const table = qualifiedName(input.table);
@@ -37,7 +42,7 @@ function source(input: CheckInput, params: SqlParameters, sampled: boolean): str
 }
 
 /** The condition a row breaks, for the checks whose failures are rows (nulls are only not_null's business). */
-function failurePredicate(check: Exclude<RowLevelCheck, { type: 'unique' }>, params: SqlParameters): string {
+function failurePredicate(check: PredicateCheck, params: SqlParameters): string {
   const column = quoteIdentifier(check.column);
   switch (check.type) {
     case 'not_null':
@@ -92,6 +97,18 @@ function uniqueQueries(columnName: string, input: CheckInput): CheckQueries {
       `ORDER BY ${column} LIMIT ${MAX_EXAMPLES}`,
   );
   return { measure, examples };
+}
+
+/**
+ * One statement that measures several predicate checks in a single scan of their (sampled) input:
+ * one row `{ checked, failing_0, failing_1, ... }`, `failing_<i>` counting the rows that break
+ * `checks[i]`, exactly as that check's own measure statement would.
+ */
+export function compileSharedScan(checks: readonly PredicateCheck[], input: CheckInput): SqlQuery {
+  const params = new SqlParameters();
+  const from = source(input, params, true);
+  const failing = checks.map((check, i) => `count(*) FILTER (WHERE ${failurePredicate(check, params)})::bigint AS failing_${i}`);
+  return params.query(`SELECT count(*)::bigint AS checked, ${failing.join(', ')} FROM ${from}`);
 }
 
 /**

@@ -3,11 +3,12 @@ import { analyzeSql, renderSql, type DqCheck, type DqStep } from '@sluice/pipeli
 import { isPermanentSqlError, qualifiedName } from '@sluice/warehouse';
 import type { Pool, PoolClient } from 'pg';
 import { checkName } from './check-name';
-import { compileCheck, isRowLevelCheck, type CheckInput, type CheckQueries } from './check-query';
+import { compileCheck, compileSharedScan, isPredicateCheck, isRowLevelCheck, type CheckInput, type CheckQueries, type PredicateCheck } from './check-query';
 import { judge, type Measurement } from './check-verdict';
 import { toExampleRow } from './example-row';
 import { inReadOnlyTransaction, type TransactionLimits } from './read-only-transaction';
 import { extendedQuery } from './sql-query';
+import { runOnTwoConnections, type Lease, type Task } from './two-connections';
 
 /** One dq step to run: its definition, the table of its input and the run (which seeds the sample). */
 export interface DqStepInput {
@@ -45,11 +46,13 @@ function numericResult(value: unknown): number | null {
 class CheckQueryError extends Error {}
 
 /**
- * Runs a dq step's checks inside PostgreSQL, one statement per check plus one for examples when it
- * failed, each in a READ ONLY transaction with a statement timeout. Nothing is loaded into memory
- * but counts and at most 5 example rows per check. A check whose SQL cannot succeed (unknown
- * column, bad cast, timeout) is reported failed with its error; a lost connection is thrown so the
- * step is retried.
+ * Runs a dq step's checks inside PostgreSQL, each statement in a READ ONLY transaction with a
+ * statement timeout. The predicate checks (not_null, range, regex, accepted_values) are measured
+ * together in one scan of the table; the other checks (unique, aggregates, sql) run one statement
+ * each, alongside it on a second connection when the pool has one free. A failing check's
+ * examples are one more statement. Nothing is loaded into memory but counts and at most 5 example rows per check. A
+ * check whose SQL cannot succeed (unknown column, bad cast, timeout) is reported failed with its
+ * error; a lost connection is thrown so the step is retried.
  */
 export class DqCheckRunner {
   constructor(
@@ -58,26 +61,50 @@ export class DqCheckRunner {
   ) {}
 
   async run(input: DqStepInput): Promise<DqStepReport> {
-    const client = await this.pool.connect();
-    let broken: Error | undefined;
+    const limits: TransactionLimits = { searchPath: input.table.schema, statementTimeoutMs: this.statementTimeoutMs };
+    const checkInput: CheckInput = {
+      table: input.table,
+      ...(input.step.sample ? { sample: { percent: input.step.sample.percent, seed: sampleSeed(input.runId) } } : {}),
+    };
+    const positions = input.step.checks.map((check, index) => ({ check, index }));
+    const predicates = positions.filter((entry): entry is { check: PredicateCheck; index: number } => isPredicateCheck(entry.check));
+    const others = positions.filter((entry) => !isPredicateCheck(entry.check));
+    const results: CheckResult[] = new Array(positions.length);
+    const first = await this.lease();
+    let failure: Error | undefined;
     try {
-      const limits: TransactionLimits = { searchPath: input.table.schema, statementTimeoutMs: this.statementTimeoutMs };
-      const rowsIn = await this.countRows(client, limits, input.table);
-      const checkInput: CheckInput = {
-        table: input.table,
-        ...(input.step.sample ? { sample: { percent: input.step.sample.percent, seed: sampleSeed(input.runId) } } : {}),
-      };
-      const checks: CheckResult[] = [];
-      for (const check of input.step.checks) checks.push(await this.runCheck(client, limits, check, checkInput, rowsIn));
-      const failedErrors = checks.filter((result) => !result.passed && result.severity === 'error').map((result) => result.name);
-      return { rowsIn, checks, failedErrors };
+      const rowsIn = await this.countRows(first.client, limits, input.table);
+      // The shared scan first, then the other checks; a second connection, if the pool has one, takes them as it can.
+      const tasks: Task<PoolClient>[] = [];
+      if (predicates.length > 0) {
+        tasks.push(async (client) => {
+          const measured = await this.runPredicateChecks(client, limits, predicates.map((entry) => entry.check), checkInput, rowsIn);
+          measured.forEach((result, i) => (results[predicates[i].index] = result));
+        });
+      }
+      for (const { check, index } of others) {
+        tasks.push(async (client) => {
+          results[index] = await this.runCheck(client, limits, check, checkInput, rowsIn);
+        });
+      }
+      await runOnTwoConnections(tasks, first.client, () => this.lease());
+      const failedErrors = results.filter((result) => !result.passed && result.severity === 'error').map((result) => result.name);
+      return { rowsIn, checks: results, failedErrors };
     } catch (error) {
-      broken = error as Error;
+      failure = error as Error;
       throw error;
     } finally {
-      // A connection that failed mid-statement is not handed back to the pool.
-      client.release(broken && !isPermanentSqlError(broken) && !(broken instanceof DqInputError) ? broken : undefined);
+      first.release(failure);
     }
+  }
+
+  /** A pool connection; one that failed mid-statement is not handed back to the pool. */
+  private async lease(): Promise<Lease<PoolClient>> {
+    const client = await this.pool.connect();
+    return {
+      client,
+      release: (error) => client.release(error && !isPermanentSqlError(error) && !(error instanceof DqInputError) ? error : undefined),
+    };
   }
 
   private async countRows(client: PoolClient, limits: TransactionLimits, table: WarehouseTable): Promise<number> {
@@ -90,40 +117,72 @@ export class DqCheckRunner {
     }
   }
 
-  private async runCheck(client: PoolClient, limits: TransactionLimits, check: DqCheck, input: CheckInput, rowsIn: number): Promise<CheckResult> {
-    const base = {
-      name: checkName(check),
-      type: check.type,
-      ...('column' in check ? { column: check.column } : {}),
-      severity: check.severity,
+  /**
+   * The predicate checks, measured in one scan (a lone one by its own statement). When that scan
+   * cannot run because one of them cannot (an unknown column, a bad cast or pattern, the
+   * timeout), each runs on its own instead, so each reports its own outcome.
+   */
+  private async runPredicateChecks(client: PoolClient, limits: TransactionLimits, checks: readonly PredicateCheck[], input: CheckInput, rowsIn: number): Promise<CheckResult[]> {
+    const oneByOne = async () => {
+      const results: CheckResult[] = [];
+      for (const check of checks) results.push(await this.runCheck(client, limits, check, input, rowsIn));
+      return results;
     };
+    if (checks.length < 2) return oneByOne();
     try {
-      const queries = check.type === 'sql' ? await sqlCheckQueries(check.query, input.table) : compileCheck(check, input);
-      const { measurement, examples } = await inReadOnlyTransaction(client, limits, () => this.measure(client, check, queries, rowsIn));
-      const verdict = judge(check, measurement);
-      return {
-        ...base,
-        passed: verdict.passed,
-        failingCount: verdict.failingCount,
-        checkedCount: measurement.checked,
-        ...(verdict.observed !== undefined ? { observed: verdict.observed } : {}),
-        examples,
-      };
+      return await inReadOnlyTransaction(client, limits, async () => {
+        const row = (await client.query<Record<string, string>>(extendedQuery(compileSharedScan(checks, input)))).rows[0];
+        const results: CheckResult[] = [];
+        for (const [i, check] of checks.entries()) {
+          const measurement: Measurement = { failing: Number(row[`failing_${i}`]), checked: Number(row.checked), observed: null };
+          results.push(checkResult(check, measurement, await this.examples(client, check, compileCheck(check, input), measurement)));
+        }
+        return results;
+      });
     } catch (error) {
-      if (!(error instanceof CheckQueryError) && !isPermanentSqlError(error)) throw error;
-      return { ...base, passed: false, failingCount: 0, checkedCount: 0, examples: [], error: (error as Error).message.slice(0, MAX_ERROR_LENGTH) };
+      if (!isPermanentSqlError(error)) throw error;
+      return oneByOne();
     }
   }
 
-  private async measure(client: PoolClient, check: DqCheck, queries: CheckQueries, rowsIn: number): Promise<{ measurement: Measurement; examples: Record<string, unknown>[] }> {
-    const result = await client.query(extendedQuery(queries.measure));
-    const measurement = check.type === 'sql' ? sqlMeasurement(result.rows, result.fields[0]?.name, rowsIn) : builtInMeasurement(result.rows[0]);
-    let examples: Record<string, unknown>[] = [];
-    if (queries.examples && isRowLevelCheck(check) && (measurement.failing ?? 0) > 0) {
-      examples = (await client.query(extendedQuery(queries.examples))).rows.map(toExampleRow);
+  private async runCheck(client: PoolClient, limits: TransactionLimits, check: DqCheck, input: CheckInput, rowsIn: number): Promise<CheckResult> {
+    try {
+      const queries = check.type === 'sql' ? await sqlCheckQueries(check.query, input.table) : compileCheck(check, input);
+      return await inReadOnlyTransaction(client, limits, async () => {
+        const result = await client.query(extendedQuery(queries.measure));
+        const measurement = check.type === 'sql' ? sqlMeasurement(result.rows, result.fields[0]?.name, rowsIn) : builtInMeasurement(result.rows[0]);
+        return checkResult(check, measurement, await this.examples(client, check, queries, measurement));
+      });
+    } catch (error) {
+      if (!(error instanceof CheckQueryError) && !isPermanentSqlError(error)) throw error;
+      return { ...resultBase(check), passed: false, failingCount: 0, checkedCount: 0, examples: [], error: (error as Error).message.slice(0, MAX_ERROR_LENGTH) };
     }
-    return { measurement, examples };
   }
+
+  /** Up to 5 offending rows of a row-level check that found any. */
+  private async examples(client: PoolClient, check: DqCheck, queries: CheckQueries, measurement: Measurement): Promise<Record<string, unknown>[]> {
+    if (!queries.examples || !isRowLevelCheck(check) || (measurement.failing ?? 0) === 0) return [];
+    return (await client.query(extendedQuery(queries.examples))).rows.map(toExampleRow);
+  }
+}
+
+const resultBase = (check: DqCheck) => ({
+  name: checkName(check),
+  type: check.type,
+  ...('column' in check ? { column: check.column } : {}),
+  severity: check.severity,
+});
+
+function checkResult(check: DqCheck, measurement: Measurement, examples: Record<string, unknown>[]): CheckResult {
+  const verdict = judge(check, measurement);
+  return {
+    ...resultBase(check),
+    passed: verdict.passed,
+    failingCount: verdict.failingCount,
+    checkedCount: measurement.checked,
+    ...(verdict.observed !== undefined ? { observed: verdict.observed } : {}),
+    examples,
+  };
 }
 
 function builtInMeasurement(row: { failing: string | null; checked: string; observed: number | null }): Measurement {

@@ -92,6 +92,22 @@ describe('runIngestStep on PostgreSQL', () => {
     ]);
   });
 
+  it('writes the rows frozen (COPY FREEZE), so no reader has to set hint bits on them nor vacuum freeze them later', async () => {
+    // Frozen rows are the one kind a snapshot taken before they were written can see.
+    const older = await pool.connect();
+    try {
+      await older.query('BEGIN ISOLATION LEVEL REPEATABLE READ');
+      await older.query('SELECT 1');
+      await runIngestStep(job(fileStep('movies.csv'), 'frozen'), context());
+      const seen = await older.query(`SELECT (SELECT count(*) FROM "${schema}"."stg__movies__frozen")::int AS rows, (SELECT count(*) FROM "${schema}"."rej__movies__frozen")::int AS rejects`);
+      expect(seen.rows[0]).toEqual({ rows: 3, rejects: 3 });
+    } finally {
+      await older.query('ROLLBACK');
+      older.release();
+      await pool.query(`DROP TABLE IF EXISTS "${schema}"."stg__movies__frozen", "${schema}"."rej__movies__frozen"`);
+    }
+  });
+
   it('gives the same rows and no duplicates when the job is delivered again, even after a crashed attempt', async () => {
     const again = job(fileStep('movies.csv'));
     await runIngestStep(again, context());

@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { loadModule, parseSync, SqlError } from 'libpg-query';
 import { ALLOWED_SQL_TYPES, functionVerdict } from './sql-functions';
 import { describeStatement, refusedNodeReason, ALLOWED_SQL_NODES, ALLOWED_SQL_VALUE_FUNCTIONS } from './sql-nodes';
 import { replaceSqlTemplate, scanSqlTemplate } from './sql-template';
@@ -17,14 +16,23 @@ export type SqlAnalysis =
 const MAX_TREE_DEPTH = 400;
 const MAX_TREE_NODES = 200_000;
 
-let loading: Promise<void> | undefined;
-let loaded = false;
+type PgQuery = typeof import('libpg-query');
 
-/** Loads the PostgreSQL parser (WebAssembly) once; `analyzeSql` and `parsePipeline` call it themselves. */
+let loading: Promise<void> | undefined;
+let parser: PgQuery | undefined;
+
+/**
+ * Loads the PostgreSQL parser (WebAssembly) once; `analyzeSql` and `parsePipeline` call it
+ * themselves. Importing this library does not load it (its module instantiates the WebAssembly
+ * as soon as it is required), so processes that never analyze SQL never hold it.
+ */
 export function loadSqlParser(): Promise<void> {
-  loading ??= loadModule().then(() => {
-    loaded = true;
-  });
+  loading ??= (async () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const module = require('libpg-query') as PgQuery;
+    await module.loadModule();
+    parser = module;
+  })();
   return loading;
 }
 
@@ -36,9 +44,9 @@ export async function analyzeSql(sql: string, context: SqlContext): Promise<SqlA
 
 /** `analyzeSql` for callers that already awaited `loadSqlParser()`. */
 export function analyzeSqlSync(sql: string, context: SqlContext): SqlAnalysis {
-  if (!loaded) throw new PipelineSpecUsageError('analyzeSqlSync: await loadSqlParser() first');
+  if (!parser) throw new PipelineSpecUsageError('analyzeSqlSync: await loadSqlParser() first');
   try {
-    return { ok: true, ...analyze(sql, context) };
+    return { ok: true, ...analyze(parser, sql, context) };
   } catch (error) {
     if (error instanceof SqlRefusal) return { ok: false, message: error.message };
     throw error;
@@ -51,7 +59,7 @@ function refuse(message: string): never {
   throw new SqlRefusal(message);
 }
 
-function analyze(sql: string, context: SqlContext): { refs: string[]; readsInput: boolean } {
+function analyze(parser: PgQuery, sql: string, context: SqlContext): { refs: string[]; readsInput: boolean } {
   if (sql.trim().length === 0) refuse('SQL is empty');
   if (sql.length > MAX_SQL_LENGTH) refuse(`SQL is longer than ${MAX_SQL_LENGTH} characters`);
   // The parser reads a C string: text after a NUL would be invisible to it but not to every client.
@@ -73,7 +81,7 @@ function analyze(sql: string, context: SqlContext): { refs: string[]; readsInput
     return `"${name}"`;
   });
 
-  const statement = singleStatement(substituted);
+  const statement = singleStatement(parser, substituted);
   const checker = new SqlTreeChecker(placeholders, context);
   checker.checkSelect(statement, new Set(), 0);
   checker.requireEveryPlaceholderUsedAsTable();
@@ -85,12 +93,12 @@ function analyze(sql: string, context: SqlContext): { refs: string[]; readsInput
   return { refs: [...refs], readsInput };
 }
 
-function singleStatement(sql: string): Record<string, unknown> {
+function singleStatement(parser: PgQuery, sql: string): Record<string, unknown> {
   let statements: readonly { stmt?: unknown }[];
   try {
-    statements = parseSync(sql).stmts ?? [];
+    statements = parser.parseSync(sql).stmts ?? [];
   } catch (error) {
-    if (error instanceof SqlError) refuse(`SQL syntax error: ${error.message}`);
+    if (error instanceof parser.SqlError) refuse(`SQL syntax error: ${error.message}`);
     if (error instanceof RangeError) refuse('SQL is nested too deeply');
     throw error;
   }

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Module, type DynamicModule, type OnApplicationShutdown, type Provider } from '@nestjs/common';
 import type { ServiceConfig } from '@sluice/config';
-import { createPrismaClient, type PrismaClient } from '@sluice/database';
+import type { PrismaClient } from '@sluice/database';
 import { natsCheck, postgresCheck, redisCheck, type Readiness } from '@sluice/health';
 import { closeNats, connectNats, ensureStreams, JetStreamPublisher, productionTopology, type NatsConnection } from '@sluice/messaging';
 import type { Registry } from 'prom-client';
@@ -10,7 +10,7 @@ import type { Redis } from 'ioredis';
 import { createRedisClient } from './redis-connection';
 import { BREAKERS, LOGGER, NATS, PRISMA, PUBLISHER, REDIS, SERVICE_CONFIG, TOPOLOGY } from './tokens';
 import { BreakerRegistry } from '@sluice/resilience';
-import { isQueryLevelError, withCircuitBreaker } from './resilient-prisma';
+import { plainPostgresCheck } from './plain-postgres-check';
 
 /** Closes every connection the infra module opened, after servers stopped taking requests. */
 @Injectable()
@@ -22,13 +22,22 @@ class InfraCloser implements OnApplicationShutdown {
   }
 }
 
+export interface InfraOptions {
+  /**
+   * Whether the service reads PostgreSQL through Prisma (PRISMA); default true. A service that
+   * reaches it only through a `pg` pool of its own says false: Prisma (its client and query
+   * compiler, about 70 MB) is then never loaded, and readiness checks PostgreSQL with a plain query.
+   */
+  readonly prisma?: boolean;
+}
+
 /**
  * The service's configuration and logger (SERVICE_CONFIG, LOGGER), and the connections it asks for (PostgreSQL, Redis, NATS), each with a
  * readiness check, injectable as PRISMA, REDIS, NATS (and the JetStream TOPOLOGY), closed on shutdown.
  */
 @Module({})
 export class InfraModule {
-  static forRoot(config: ServiceConfig, readiness: Readiness, logger: Logger): DynamicModule {
+  static forRoot(config: ServiceConfig, readiness: Readiness, logger: Logger, options: InfraOptions = {}): DynamicModule {
     const closers: (() => Promise<unknown>)[] = [];
     const providers: Provider[] = [
       { provide: 'SLUICE_INFRA_CLOSERS', useValue: closers },
@@ -60,20 +69,33 @@ export class InfraModule {
       });
       exported.push(REDIS);
     }
-    if (config.databaseUrl) {
+    if (config.databaseUrl && options.prisma !== false) {
       const url = config.databaseUrl;
       providers.push({
         provide: PRISMA,
         inject: [BREAKERS],
         useFactory: (breakers: BreakerRegistry): PrismaClient => {
-          const breaker = breakers.create('postgres', { errorFilter: isQueryLevelError });
-          const prisma = withCircuitBreaker(createPrismaClient(url, { connectionTimeoutMs: 5_000 }), breaker);
+          // Loaded here, not with this module, so services without Prisma never load it.
+          // eslint-disable-next-line @typescript-eslint/no-require-imports
+          const { connectPrisma } = require('./resilient-prisma') as typeof import('./resilient-prisma');
+          const prisma = connectPrisma(url, breakers);
           readiness.add(postgresCheck(() => prisma.$queryRaw`SELECT 1`));
           closers.push(() => prisma.$disconnect());
           return prisma;
         },
       });
       exported.push(PRISMA);
+    } else if (config.databaseUrl) {
+      const url = config.databaseUrl;
+      providers.push({
+        provide: 'SLUICE_POSTGRES_CHECK',
+        useFactory: () => {
+          const check = plainPostgresCheck(url, config.service);
+          readiness.add(check);
+          closers.push(() => check.close());
+          return check;
+        },
+      });
     }
     if (config.natsUrl) {
       const url = config.natsUrl;

@@ -1,5 +1,5 @@
-import { Prisma, type PrismaClient } from '@sluice/database';
-import type { Breaker } from '@sluice/resilience';
+import { createPrismaClient, Prisma, type PrismaClient } from '@sluice/database';
+import type { Breaker, BreakerRegistry } from '@sluice/resilience';
 
 // P1xxx: the server cannot be reached or timed out; P2024: no pool connection in time.
 const CONNECTION_CODES = /^P1\d{3}$|^P2024$/;
@@ -25,4 +25,10 @@ export function withCircuitBreaker(prisma: PrismaClient, breaker: Breaker): Pris
       $allOperations: ({ args, query }) => breaker.execute(() => query(args), { timeoutMs: false }),
     },
   }) as unknown as PrismaClient;
+}
+
+/** The service's Prisma client on `url`, behind the `postgres` breaker of `breakers`. */
+export function connectPrisma(url: string, breakers: BreakerRegistry): PrismaClient {
+  const breaker = breakers.create('postgres', { errorFilter: isQueryLevelError });
+  return withCircuitBreaker(createPrismaClient(url, { connectionTimeoutMs: 5_000 }), breaker);
 }

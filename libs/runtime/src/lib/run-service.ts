@@ -18,6 +18,8 @@ export interface ServiceDefinition {
   readonly module: Type | DynamicModule;
   /** The gRPC service this app serves, if any. */
   readonly grpc?: GrpcServiceContract;
+  /** false: the service does not use Prisma, which is then never loaded (see InfraOptions). */
+  readonly prisma?: boolean;
   /** REST body limit in bytes (default 1 MiB). */
   readonly bodyLimit?: number;
   /** Last changes to the HTTP app before it listens (e.g. the gateway's OpenAPI document). */
@@ -43,7 +45,7 @@ export async function runService(definition: ServiceDefinition): Promise<INestAp
     imports: [
       HealthModule.forRoot(readiness),
       MetricsModule.forRoot(registry),
-      InfraModule.forRoot(config, readiness, logger),
+      InfraModule.forRoot(config, readiness, logger, { prisma: definition.prisma }),
       ...(definition.grpc ? [ServiceInfoModule.forRoot({ service: config.service, version, startedAt: new Date() })] : []),
       definition.module,
     ],

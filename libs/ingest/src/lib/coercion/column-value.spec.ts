@@ -1,6 +1,6 @@
 import type { ColumnType, IngestColumn } from '@sluice/pipeline-spec';
 import { coerceColumnValue } from './column-value';
-import { coerceRow } from './row-coercion';
+import { coerceRow, RowCoercer } from './row-coercion';
 
 const column = (type: ColumnType, nullable = false): IngestColumn => ({ name: 'c', type, nullable });
 const value = (type: ColumnType, raw: unknown, nullable = false) => coerceColumnValue(column(type, nullable), raw);
@@ -58,6 +58,8 @@ describe('coerceColumnValue', () => {
     ['boolean', 0, 'f'],
     ['date', '2024-02-29', '2024-02-29'],
     ['date', '2000-02-29', '2000-02-29'],
+    ['date', ' 2024-12-31 ', '2024-12-31'],
+    ['numeric', '1E+1000', '1E+1000'],
     ['timestamptz', '2024-03-01T12:30:00Z', '2024-03-01 12:30:00+00:00'],
     ['timestamptz', '2024-03-01 12:30:00.123456+05:30', '2024-03-01 12:30:00.123456+05:30'],
     ['timestamptz', '2024-03-01T12:30-0800', '2024-03-01 12:30:00-08:00'],
@@ -99,6 +101,14 @@ describe('coerceColumnValue', () => {
     ['date', '1900-02-29', /not a date/],
     ['date', '0000-01-01', /not a date/],
     ['date', '01/02/2024', /not a date/],
+    ['date', '2024/01/01', /not a date/],
+    ['date', '2024-1-01', /not a date/],
+    ['date', '2024-01-0a', /not a date/],
+    ['date', '+024-01-01', /not a date/],
+    ['date', '２０２４-01-01', /not a date/],
+    ['date', '2024-01-011', /not a date/],
+    ['numeric', '-2.5e-1001', /out of range for numeric/],
+    ['numeric', '1e', /not a number/],
     ['date', 20240101, /not a date/],
     ['timestamptz', '2024-03-01T24:00:00Z', /not a timestamp/],
     ['timestamptz', '2024-03-01T12:60:00Z', /not a timestamp/],
@@ -143,5 +153,24 @@ describe('coerceRow', () => {
   it('names the first column that does not fit', () => {
     const fields: Record<string, unknown> = { title: 'Matrix', rating: 'great', year: 'soon' };
     expect(coerceRow(columns, { textual: true, field: (name) => fields[name] })).toEqual({ ok: false, reason: 'column rating: "great" is not a number' });
+  });
+});
+
+describe('RowCoercer', () => {
+  const columns: IngestColumn[] = [
+    { name: 'id', type: 'integer', nullable: false },
+    { name: 'note', type: 'text', nullable: true },
+  ];
+  const row = (fields: Record<string, unknown>) => ({ textual: true, field: (name: string) => fields[name] });
+
+  it('fills one reused array with each row that fits, and gives the reason for one that does not', () => {
+    const coercer = new RowCoercer(columns);
+    const values = coercer.values;
+    expect(coercer.coerce(row({ id: '1', note: 'first' }))).toBeUndefined();
+    expect(coercer.values).toEqual(['1', 'first']);
+    expect(coercer.coerce(row({ id: 'two', note: 'second' }))).toBe('column id: "two" is not a whole number');
+    expect(coercer.coerce(row({ id: '3', note: '' }))).toBeUndefined();
+    expect(coercer.values).toEqual(['3', null]);
+    expect(coercer.values).toBe(values);
   });
 });

@@ -4,6 +4,17 @@ import { isSafeJsonValue, isWellFormedText } from '../safe-json';
 /** A value ready for COPY (`null` is SQL NULL), or why the source value does not fit the column. */
 export type CoercedValue = { readonly ok: true; readonly value: string | null } | { readonly ok: false; readonly reason: string };
 
+/**
+ * Why a source value does not fit its column. Coercion returns the value itself or one of these,
+ * so a value that fits (nearly all of a million) costs no result object.
+ */
+export class Misfit {
+  constructor(readonly reason: string) {}
+}
+
+/** A value ready for COPY (`null` is SQL NULL), or a Misfit. */
+export type ColumnValue = string | null | Misfit;
+
 const INT32_MIN = -2_147_483_648;
 const INT32_MAX = 2_147_483_647;
 const INT64_MIN = -(2n ** 63n);
@@ -13,15 +24,14 @@ const MAX_NUMERIC_EXPONENT = 1000;
 const MAX_NUMERIC_LENGTH = 1000;
 
 const INTEGER = /^[+-]?\d+$/;
-const DECIMAL = /^([+-]?)(\d+\.?\d*|\.\d+)(?:[eE]([+-]?\d+))?$/;
-const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+const DECIMAL = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
+const EXPONENT = /[eE]([+-]?\d+)$/;
 // 2024-03-01T12:30:00Z, 2024-03-01 12:30:00.123+02:00, 2024-03-01T12:30 (UTC when no offset is given)
 const TIMESTAMP = /^(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(\.\d{1,9})?)?)?\s*(Z|z|[+-]\d{2}(?::?\d{2})?)?$/;
 const TRUE_WORDS = new Set(['true', 't', 'yes', 'y', '1']);
 const FALSE_WORDS = new Set(['false', 'f', 'no', 'n', '0']);
 
-const ok = (value: string | null): CoercedValue => ({ ok: true, value });
-const fail = (reason: string): CoercedValue => ({ ok: false, reason });
+const fail = (reason: string): Misfit => new Misfit(reason);
 
 /** The source value as it appears in a reason: short, one line. */
 export function describeValue(value: unknown): string {
@@ -36,12 +46,18 @@ export function describeValue(value: unknown): string {
  * text spelling a value, so a jsonb column parses them; a JSON string stays a JSON string.
  */
 export function coerceColumnValue(column: IngestColumn, raw: unknown, textual = true): CoercedValue {
-  if (raw === undefined || raw === null || (raw === '' && column.nullable)) return column.nullable ? ok(null) : fail('is missing (the column is not nullable)');
+  const value = columnValue(column, raw, textual);
+  return value instanceof Misfit ? { ok: false, reason: value.reason } : { ok: true, value };
+}
+
+/** coerceColumnValue without the result object: the value, or a Misfit. */
+export function columnValue(column: IngestColumn, raw: unknown, textual: boolean): ColumnValue {
+  if (raw === undefined || raw === null || (raw === '' && column.nullable)) return column.nullable ? null : fail('is missing (the column is not nullable)');
   if (raw === '' && column.type !== 'text') return fail('is empty (the column is not nullable)');
   return column.type === 'jsonb' ? coerceJson(raw, textual) : COERCE[column.type](raw);
 }
 
-const COERCE: Record<Exclude<ColumnType, 'jsonb'>, (raw: unknown) => CoercedValue> = {
+const COERCE: Record<Exclude<ColumnType, 'jsonb'>, (raw: unknown) => string | Misfit> = {
   text: coerceText,
   integer: (raw) => coerceInteger(raw, 'integer'),
   bigint: (raw) => coerceInteger(raw, 'bigint'),
@@ -51,52 +67,51 @@ const COERCE: Record<Exclude<ColumnType, 'jsonb'>, (raw: unknown) => CoercedValu
   timestamptz: coerceTimestamp,
 };
 
-function coerceText(raw: unknown): CoercedValue {
-  if (typeof raw === 'number' || typeof raw === 'boolean') return ok(String(raw));
+function coerceText(raw: unknown): string | Misfit {
+  if (typeof raw === 'number' || typeof raw === 'boolean') return String(raw);
   if (typeof raw !== 'string') return fail(`${describeValue(raw)} is not text`);
   if (raw.includes('\0')) return fail('contains a NUL character, which PostgreSQL text cannot store');
   if (!isWellFormedText(raw)) return fail('is not valid Unicode (lone surrogate)');
-  return ok(raw);
+  return raw;
 }
 
-function coerceInteger(raw: unknown, type: 'integer' | 'bigint'): CoercedValue {
+function coerceInteger(raw: unknown, type: 'integer' | 'bigint'): string | Misfit {
   let digits: string;
   if (typeof raw === 'number') {
     if (!Number.isSafeInteger(raw)) return fail(`${describeValue(raw)} is not a whole number${Number.isInteger(raw) ? ' that JSON can carry exactly' : ''}`);
     digits = String(raw);
-  } else if (typeof raw === 'string' && INTEGER.test(raw.trim())) {
-    digits = raw.trim();
   } else {
-    return fail(`${describeValue(raw)} is not a whole number`);
+    digits = typeof raw === 'string' ? raw.trim() : '';
+    if (!INTEGER.test(digits)) return fail(`${describeValue(raw)} is not a whole number`);
   }
   // Up to 9 digits always fit an integer; up to 15 a double is exact: the common cases need no BigInt.
   const unsigned = digits[0] === '+' || digits[0] === '-' ? digits.length - 1 : digits.length;
-  if (unsigned <= 9) return ok(digits);
+  if (unsigned <= 9) return digits;
   if (unsigned <= 15) {
     const value = Number(digits);
     if (type === 'integer' && (value < INT32_MIN || value > INT32_MAX)) return fail(`${describeValue(raw)} is out of range for integer`);
-    return ok(String(value));
+    return String(value);
   }
   const value = BigInt(digits);
   const [min, max] = type === 'integer' ? [BigInt(INT32_MIN), BigInt(INT32_MAX)] : [INT64_MIN, INT64_MAX];
   if (value < min || value > max) return fail(`${describeValue(raw)} is out of range for ${type}`);
-  return ok(value.toString());
+  return value.toString();
 }
 
-function coerceNumeric(raw: unknown): CoercedValue {
-  if (typeof raw === 'number') return Number.isFinite(raw) ? ok(String(raw)) : fail(`${describeValue(raw)} is not a finite number`);
+function coerceNumeric(raw: unknown): string | Misfit {
+  if (typeof raw === 'number') return Number.isFinite(raw) ? String(raw) : fail(`${describeValue(raw)} is not a finite number`);
   const text = typeof raw === 'string' ? raw.trim() : undefined;
-  const match = text === undefined || text.length > MAX_NUMERIC_LENGTH ? null : DECIMAL.exec(text);
-  if (!match || text === undefined) return fail(`${describeValue(raw)} is not a number`);
-  if (match[3] !== undefined && Math.abs(Number(match[3])) > MAX_NUMERIC_EXPONENT) return fail(`${describeValue(raw)} is out of range for numeric`);
-  return ok(text);
+  if (text === undefined || text.length > MAX_NUMERIC_LENGTH || !DECIMAL.test(text)) return fail(`${describeValue(raw)} is not a number`);
+  const exponent = EXPONENT.exec(text); // only when there is one: most numbers have none
+  if (exponent !== null && Math.abs(Number(exponent[1])) > MAX_NUMERIC_EXPONENT) return fail(`${describeValue(raw)} is out of range for numeric`);
+  return text;
 }
 
-function coerceBoolean(raw: unknown): CoercedValue {
-  if (typeof raw === 'boolean') return ok(raw ? 't' : 'f');
+function coerceBoolean(raw: unknown): string | Misfit {
+  if (typeof raw === 'boolean') return raw ? 't' : 'f';
   const word = typeof raw === 'string' ? raw.trim().toLowerCase() : typeof raw === 'number' ? String(raw) : undefined;
-  if (word !== undefined && TRUE_WORDS.has(word)) return ok('t');
-  if (word !== undefined && FALSE_WORDS.has(word)) return ok('f');
+  if (word !== undefined && TRUE_WORDS.has(word)) return 't';
+  if (word !== undefined && FALSE_WORDS.has(word)) return 'f';
   return fail(`${describeValue(raw)} is not a boolean (true/false, t/f, yes/no, y/n, 1/0)`);
 }
 
@@ -108,18 +123,32 @@ function isCalendarDate(year: number, month: number, day: number): boolean {
   return day <= DAYS_IN_MONTH[month - 1] + (month === 2 && isLeapYear(year) ? 1 : 0);
 }
 
+/** `YYYY-MM-DD` naming a real day; read by character codes, as it runs for every date of a load. */
 function validDate(text: string): boolean {
-  const match = DATE.exec(text);
-  return match !== null && isCalendarDate(Number(match[1]), Number(match[2]), Number(match[3]));
+  if (text.length !== 10 || text.charCodeAt(4) !== DASH || text.charCodeAt(7) !== DASH) return false;
+  return isCalendarDate(digitsAt(text, 0, 4), digitsAt(text, 5, 2), digitsAt(text, 8, 2));
 }
 
-function coerceDate(raw: unknown): CoercedValue {
+const DASH = 0x2d;
+
+/** The number the `count` ASCII digits at `start` spell; -1 when one is not a digit. */
+function digitsAt(text: string, start: number, count: number): number {
+  let value = 0;
+  for (let i = start; i < start + count; i++) {
+    const digit = text.charCodeAt(i) - 0x30;
+    if (digit < 0 || digit > 9) return -1;
+    value = value * 10 + digit;
+  }
+  return value;
+}
+
+function coerceDate(raw: unknown): string | Misfit {
   const text = typeof raw === 'string' ? raw.trim() : undefined;
   if (text === undefined || !validDate(text)) return fail(`${describeValue(raw)} is not a date (YYYY-MM-DD)`);
-  return ok(text);
+  return text;
 }
 
-function coerceTimestamp(raw: unknown): CoercedValue {
+function coerceTimestamp(raw: unknown): string | Misfit {
   const text = typeof raw === 'string' ? raw.trim() : undefined;
   const match = text === undefined ? null : TIMESTAMP.exec(text);
   const invalid = () => fail(`${describeValue(raw)} is not a timestamp (ISO 8601, e.g. 2024-03-01T12:30:00Z)`);
@@ -128,7 +157,7 @@ function coerceTimestamp(raw: unknown): CoercedValue {
   if (Number(hour) > 23 || Number(minute) > 59 || Number(second) > 59) return invalid();
   const offset = zone === undefined || zone.toUpperCase() === 'Z' ? '+00:00' : normalizeOffset(zone);
   if (offset === undefined) return invalid();
-  return ok(`${date} ${hour}:${minute}:${second}${fraction}${offset}`);
+  return `${date} ${hour}:${minute}:${second}${fraction}${offset}`;
 }
 
 /** `+0530` / `+05:30` / `+05` → `+05:30`; undefined when out of range. */
@@ -140,7 +169,7 @@ function normalizeOffset(zone: string): string | undefined {
   return `${zone[0]}${digits.slice(0, 2)}:${String(minutes).padStart(2, '0')}`;
 }
 
-function coerceJson(raw: unknown, textual: boolean): CoercedValue {
+function coerceJson(raw: unknown, textual: boolean): string | Misfit {
   let value = raw;
   if (typeof raw === 'string' && textual) {
     try {
@@ -150,5 +179,5 @@ function coerceJson(raw: unknown, textual: boolean): CoercedValue {
     }
   }
   if (!isSafeJsonValue(value)) return fail('contains a NUL character or lone surrogate, which PostgreSQL jsonb cannot store');
-  return ok(JSON.stringify(value));
+  return JSON.stringify(value);
 }

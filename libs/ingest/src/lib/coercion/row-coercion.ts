@@ -1,5 +1,5 @@
 import type { IngestColumn } from '@sluice/pipeline-spec';
-import { coerceColumnValue } from './column-value';
+import { columnValue, Misfit } from './column-value';
 
 /** One row as the target table's values, in column order, or the first reason it does not fit. */
 export type CoercedRow = { readonly ok: true; readonly values: readonly (string | null)[] } | { readonly ok: false; readonly reason: string };
@@ -10,14 +10,32 @@ export interface RowFields {
   field(name: string): unknown;
 }
 
+/**
+ * Coerces row after row to the same columns into one reused array, `values`, which holds the last
+ * row that fit until the next call: a load of a million rows allocates no array per row.
+ */
+export class RowCoercer {
+  readonly values: (string | null)[];
+
+  constructor(private readonly columns: readonly IngestColumn[]) {
+    this.values = new Array<string | null>(columns.length).fill(null);
+  }
+
+  /** Fills `values` from the row; returns undefined, or the reason of the first column that does not fit. */
+  coerce(row: RowFields): string | undefined {
+    for (let i = 0; i < this.columns.length; i++) {
+      const column = this.columns[i];
+      const value = columnValue(column, row.field(column.name), row.textual);
+      if (value instanceof Misfit) return `column ${column.name}: ${value.reason}`;
+      this.values[i] = value;
+    }
+    return undefined;
+  }
+}
+
 /** Coerces each declared column from the row's field of that name; stops at the first column that does not fit. */
 export function coerceRow(columns: readonly IngestColumn[], row: RowFields): CoercedRow {
-  const values: (string | null)[] = new Array(columns.length);
-  for (let i = 0; i < columns.length; i++) {
-    const column = columns[i];
-    const result = coerceColumnValue(column, row.field(column.name), row.textual);
-    if (!result.ok) return { ok: false, reason: `column ${column.name}: ${result.reason}` };
-    values[i] = result.value;
-  }
-  return { ok: true, values };
+  const coercer = new RowCoercer(columns);
+  const reason = coercer.coerce(row);
+  return reason === undefined ? { ok: true, values: coercer.values } : { ok: false, reason };
 }

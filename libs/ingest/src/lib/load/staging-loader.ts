@@ -7,7 +7,7 @@ import { SluiceError, type WarehouseTable } from '@sluice/contracts';
 import type { IngestColumn } from '@sluice/pipeline-spec';
 import { ensureTenantSchema, qualifiedName } from '@sluice/warehouse';
 import { quoteIdentifier } from '@sluice/pipeline-spec';
-import { coerceRow } from '../coercion/row-coercion';
+import { RowCoercer } from '../coercion/row-coercion';
 import type { RecordBatches } from '../parsers/source-record';
 import { storableText, toStorableJson } from '../safe-json';
 import { CopyWriter } from './copy-writer';
@@ -36,7 +36,7 @@ export interface LoadResult {
 
 export interface LoadOptions {
   readonly signal?: AbortSignal;
-  /** characters per COPY write; default 256 KiB */
+  /** characters per COPY write; default 64 KiB (larger batches hold more rows in memory and keep PostgreSQL waiting longer for each) */
   readonly batchChars?: number;
   /** how long the final swap may wait for readers of the old table; default 30 s */
   readonly swapLockTimeoutMs?: number;
@@ -66,9 +66,15 @@ export async function loadIntoStaging(pool: Pool, target: LoadTarget, records: R
     await ensureTenantSchema((sql) => rowsClient.query(sql), target.tenantId);
     await lockStep(rowsClient, tables.staging);
     locked = true;
-    await createLoadingTables(rowsClient, tables, target.columns);
+    await rowsClient.query(`DROP TABLE IF EXISTS ${qualifiedName(tables.stagingLoad)}, ${qualifiedName(tables.rejectsLoad)}`);
     rejectsClient = await pool.connect();
+    // Each loading table is created in the transaction that fills it, so COPY can write its rows
+    // frozen: readers need not set hint bits on every page, nor vacuum freeze them later.
+    const filling = [rowsClient, rejectsClient];
+    await Promise.all(filling.map((client) => client.query('BEGIN')));
+    await Promise.all([rowsClient.query(createStagingSql(tables.stagingLoad, target.columns)), rejectsClient.query(createRejectsSql(tables.rejectsLoad))]);
     const counts = await copyRecords(rowsClient, rejectsClient, tables, target, records, options);
+    await Promise.all(filling.map((client) => client.query('COMMIT')));
     await swapIn(rowsClient, tables, options.swapLockTimeoutMs ?? 30_000);
     await rowsClient.query('SELECT pg_advisory_unlock(hashtextextended($1, 0))', [qualifiedName(tables.staging)]);
     return { ...counts, staging: tables.staging, rejects: tables.rejects };
@@ -88,12 +94,6 @@ async function lockStep(client: PoolClient, staging: WarehouseTable): Promise<vo
   if (!result.rows[0]?.locked) throw new StagingBusyError(qualifiedName(staging));
 }
 
-async function createLoadingTables(client: PoolClient, tables: StagingTables, columns: readonly IngestColumn[]): Promise<void> {
-  await client.query(`DROP TABLE IF EXISTS ${qualifiedName(tables.stagingLoad)}, ${qualifiedName(tables.rejectsLoad)}`);
-  await client.query(createStagingSql(tables.stagingLoad, columns));
-  await client.query(createRejectsSql(tables.rejectsLoad));
-}
-
 async function copyRecords(
   rowsClient: PoolClient,
   rejectsClient: PoolClient,
@@ -102,13 +102,14 @@ async function copyRecords(
   records: RecordBatches,
   options: LoadOptions,
 ): Promise<{ rowsIn: number; rowsOut: number; rejected: number }> {
-  const batchChars = options.batchChars ?? 256 * 1024;
+  const batchChars = options.batchChars ?? 64 * 1024;
   const rowsCopy = rowsClient.query(copyFrom(copyIntoSql(tables.stagingLoad, target.columns.map((column) => column.name))));
   const rejectsCopy = rejectsClient.query(copyFrom(copyIntoSql(tables.rejectsLoad, REJECT_COLUMNS)));
   const rows = new CopyWriter(rowsCopy, batchChars);
   const rejects = new CopyWriter(rejectsCopy, batchChars);
   // Only text and jsonb values can hold a tab, newline or backslash; the other types' values are written as coercion made them.
   const plain = target.columns.map((column) => column.type !== 'text' && column.type !== 'jsonb');
+  const coercer = new RowCoercer(target.columns);
   let rowsIn = 0;
   let rejected = 0;
   try {
@@ -116,16 +117,16 @@ async function copyRecords(
       options.signal?.throwIfAborted();
       for (const record of batch) {
         rowsIn++;
-        const coerced = record.kind === 'row' ? coerceRow(target.columns, record) : { ok: false as const, reason: record.reason };
-        if (coerced.ok) {
+        const reason = record.kind === 'row' ? coercer.coerce(record) : record.reason;
+        if (reason === undefined) {
           // write() returns a promise only when a batch went out and the stream must drain first.
-          const sent = rows.write(copyTextLine(coerced.values, plain));
+          const sent = rows.write(copyTextLine(coercer.values, plain));
           if (sent) await sent;
           continue;
         }
         rejected++;
         const raw = record.kind === 'row' ? record.raw() : record.raw;
-        await rejects.write(copyTextLine([target.runId, String(record.rowNumber), raw === undefined ? null : toStorableJson(raw), storableText(coerced.reason)]));
+        await rejects.write(copyTextLine([target.runId, String(record.rowNumber), raw === undefined ? null : toStorableJson(raw), storableText(reason)]));
       }
     }
     options.signal?.throwIfAborted();

@@ -46,6 +46,7 @@ export function createRejectsSql(table: WarehouseTable): string {
   return `CREATE TABLE ${qualifiedName(table)} (run_id uuid NOT NULL, row_number bigint NOT NULL, raw jsonb, reason text NOT NULL)`;
 }
 
+/** COPY into a table created in the same transaction, its rows written frozen (see loadIntoStaging). */
 export function copyIntoSql(table: WarehouseTable, columns: readonly string[]): string {
-  return `COPY ${qualifiedName(table)} (${columns.map(quoteIdentifier).join(', ')}) FROM STDIN (FORMAT text)`;
+  return `COPY ${qualifiedName(table)} (${columns.map(quoteIdentifier).join(', ')}) FROM STDIN (FORMAT text, FREEZE true)`;
 }
