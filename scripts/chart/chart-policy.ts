@@ -175,7 +175,11 @@ function serviceProblems(objects: K8sObject[], service: string): string[] {
   if (container.securityContext?.runAsUser !== 10001) problems.push(`${id(deployment)} does not run as uid 10001`);
   const tmp = container.volumeMounts?.find((m) => m.mountPath === '/tmp');
   if (!tmp || !pod.volumes?.some((v) => v.name === tmp.name && v.emptyDir)) problems.push(`${id(deployment)} has no emptyDir at /tmp`);
-  if (container.command?.join(' ') !== `node apps/${service}/dist/main.js`) problems.push(`${id(deployment)} does not start apps/${service}/dist/main.js`);
+  const command = container.command ?? [];
+  // node, its own options (--...), then the service's script
+  if (command[0] !== 'node' || command.at(-1) !== `apps/${service}/dist/main.js` || !command.slice(1, -1).every((arg) => arg.startsWith('--'))) {
+    problems.push(`${id(deployment)} does not start apps/${service}/dist/main.js`);
+  }
 
   const [svc] = ofComponent('Service');
   if (!svc) problems.push(`service ${service} has no Service`);

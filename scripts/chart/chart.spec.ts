@@ -272,6 +272,19 @@ describe('helm chart', () => {
     const grpcAddresses = (objects: K8sObject[], name: string) =>
       Object.fromEntries(Object.entries(named<K8sObject>(objects, 'ConfigMap', name).data ?? {}).filter(([key]) => key.endsWith('_GRPC_ADDR')));
 
+    it('starts node with the service\'s own options before its script: the ingest worker\'s small young generation', () => {
+      const command = (objects: K8sObject[], name: string) => named<Workload>(objects, 'Deployment', name).spec.template.spec.containers[0].command;
+      const objects = render([TEST_VALUES]);
+      expect(command(objects, 'sluice-ingest')).toEqual(['node', '--max-semi-space-size=16', 'apps/ingest/dist/main.js']);
+      expect(command(objects, 'sluice-transform')).toEqual(['node', 'apps/transform/dist/main.js']);
+      expect(command(render([TEST_VALUES, { services: { transform: { nodeOptions: ['--max-old-space-size=300', '--trace-gc'] } } }]), 'sluice-transform')).toEqual([
+        'node',
+        '--max-old-space-size=300',
+        '--trace-gc',
+        'apps/transform/dist/main.js',
+      ]);
+    });
+
     it('gives the ingest worker the scraper Service gRPC address and the scheduler the orchestrator one, and lets exactly those calls through', () => {
       const objects = render([TEST_VALUES], 'prod');
       expect(grpcAddresses(objects, 'prod-sluice-ingest')).toEqual({ SCRAPER_GRPC_ADDR: 'prod-sluice-scraper:50052' });
