@@ -134,4 +134,17 @@ describe('RateLimiter on Redis', () => {
     expect(elapsed).toBeGreaterThanOrEqual(390); // two intervals of 200 ms
     expect(elapsed).toBeLessThan(2_000);
   });
+
+  it('waitFor reserves turns in Redis: many waiters at once are admitted in turn, exactly one interval apart', async () => {
+    const l = limiter({ algorithm: 'gcra', name: 'queue', limit: 10, periodMs: 1_000, burst: 1 });
+    const results = await Promise.all(Array.from({ length: 6 }, () => l.waitFor('queued', { maxWaitMs: 5_000 })));
+    // exactly one interval apart on Redis's clock: reserved turns, not retries that happen to succeed
+    const times = results.map((r) => r.decidedAtMs).sort((a, b) => a - b);
+    expect(results.every((r) => r.allowed && r.retryAfterMs === 0 && r.backend === 'redis')).toBe(true);
+    for (let i = 1; i < times.length; i++) expect(times[i] - times[i - 1]).toBeCloseTo(100, 3);
+    // a waiter whose turn is beyond maxWaitMs reserves nothing
+    await expect(l.waitFor('queued', { maxWaitMs: 50 })).rejects.toMatchObject({ name: 'RateLimitedError' });
+    const next = await l.waitFor('queued', { maxWaitMs: 5_000 });
+    expect(next.decidedAtMs - times[times.length - 1]).toBeCloseTo(100, 3);
+  });
 });

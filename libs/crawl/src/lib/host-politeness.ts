@@ -103,17 +103,12 @@ export class HostPoliteness {
     const lease = await this.takeSlot(host, concurrency, deadline, signal);
     try {
       const intervalMs = Math.max(Math.ceil(1000 / requestsPerSecond), Math.ceil(crawlDelayMs));
-      const limiter = this.limiterFor(intervalMs);
-      let decision = await limiter.consume(host);
-      if (!decision.allowed) {
-        const waitStarted = Date.now();
-        if (waitStarted + decision.retryAfterMs > deadline) throw new HostWaitTimeoutError(host, this.settings.maxWaitMs);
-        await sleep(decision.retryAfterMs, signal);
-        decision = await limiter.waitFor(host, { signal, maxWaitMs: Math.max(0, deadline - Date.now()) });
-        // A penalty may have arrived while this request waited for its turn (not worth a look
-        // after a wait as short as the requests already in flight, which are not recalled either).
-        if (Date.now() - waitStarted >= GATE_RECHECK_AFTER_MS) await this.waitForGate(host, deadline, signal);
-      }
+      // One call: the host's next free turn is reserved in Redis, then waited for here.
+      const waitStarted = Date.now();
+      const decision = await this.limiterFor(intervalMs).waitFor(host, { signal, maxWaitMs: Math.max(0, deadline - waitStarted) });
+      // A penalty may have arrived while this request waited for its turn (not worth a look
+      // after a wait as short as the requests already in flight, which are not recalled either).
+      if (Date.now() - waitStarted >= GATE_RECHECK_AFTER_MS) await this.waitForGate(host, deadline, signal);
       return Object.assign(lease.release, { grantedAtMs: decision.decidedAtMs });
     } catch (error) {
       await lease.release();

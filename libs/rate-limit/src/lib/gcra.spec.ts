@@ -27,6 +27,26 @@ describe('decideGcra', () => {
     expect(decideGcra(tat, 1_000 + refused.retryAfterMs, params, 1).decision.allowed).toBe(true);
   });
 
+  it('reserves a request that fits within the reservation window for its exact time, in arrival order', () => {
+    const p = { intervalMs: 100, burst: 1 };
+    let tat = decideGcra(undefined, 0, p, 1).tat;
+    const admitted: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      const step = decideGcra(tat, 10, p, 1, 1_000);
+      expect(step.decision).toMatchObject({ allowed: true, remaining: 0 });
+      expect(step.decision.retryAfterMs).toBe(Math.ceil(step.admittedAtMs - 10));
+      admitted.push(step.admittedAtMs);
+      tat = step.tat;
+    }
+    expect(admitted).toEqual([100, 200, 300]);
+    // beyond the window it is refused as before, and reserves nothing
+    const refused = decideGcra(tat, 10, p, 1, 100);
+    expect(refused.decision).toMatchObject({ allowed: false, retryAfterMs: 390 });
+    expect(refused.tat).toBe(tat);
+    // without a window, a plain decision
+    expect(decideGcra(tat, 10, p, 1).decision.allowed).toBe(false);
+  });
+
   it('holds a steady rate of limit per period once the burst is spent', () => {
     // one request every 10 ms for 2 s: 5 (burst) + 20 (2 s at 10/s) admitted
     const times = Array.from({ length: 200 }, (_, i) => i * 10);

@@ -40,7 +40,8 @@ export class MemoryRateLimitStore {
     return this.states.size;
   }
 
-  decide(policy: ResolvedPolicy, identity: string, cost: number): StoreDecision {
+  /** `reserveUpToMs` > 0 (GCRA only): admit for later rather than refuse, up to that far ahead. */
+  decide(policy: ResolvedPolicy, identity: string, cost: number, reserveUpToMs = 0): StoreDecision {
     const share = (n: number) => Math.ceil(n / this.options.expectedReplicas);
     const limit = share(policy.limit);
     const localCost = share(cost);
@@ -48,9 +49,9 @@ export class MemoryRateLimitStore {
     const state = this.states.get(identity);
     if (policy.algorithm === 'gcra') {
       const tat = state && 'tat' in state ? state.tat : undefined;
-      const step = decideGcra(tat, now, { intervalMs: policy.periodMs / limit, burst: share(policy.burst) }, localCost);
+      const step = decideGcra(tat, now, { intervalMs: policy.periodMs / limit, burst: share(policy.burst) }, localCost, reserveUpToMs);
       if (step.decision.allowed) this.states.set(identity, { tat: step.tat }, { ttl: step.decision.resetAfterMs });
-      return { ...step.decision, limit, decidedAtMs: now };
+      return { ...step.decision, limit, decidedAtMs: step.admittedAtMs };
     }
     const log = state && 'log' in state ? state.log : [];
     const decision = decideSlidingWindow(log, now, { limit, periodMs: policy.periodMs }, localCost);

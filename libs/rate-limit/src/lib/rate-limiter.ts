@@ -51,7 +51,10 @@ export interface RateLimitResult extends RateLimitDecision {
   readonly policy: string;
   /** Where the decision was made. */
   readonly backend: DecisionBackend;
-  /** When, in epoch ms: Redis server time for `redis`, this process's clock for `fallback`. */
+  /**
+   * When, in epoch ms: Redis server time for `redis`, this process's clock for `fallback`. For a
+   * reservation (`waitFor` with GCRA), the exact time the units were reserved for.
+   */
   readonly decidedAtMs: number;
 }
 
@@ -137,6 +140,37 @@ export class RateLimiter {
    * only with `InvalidRateLimitError` (empty key, bad cost, bad policy from the resolver).
    */
   async consume(key: string, cost = 1): Promise<RateLimitResult> {
+    return this.decide(key, cost, 0);
+  }
+
+  /**
+   * Waits (with timers, never spinning) until `key` admits `cost` units, then takes them. Rejects
+   * with `RateLimitedError` when admission is further away than `maxWaitMs`, and with the signal's
+   * reason when `signal` aborts. With GCRA the units are reserved at once for the earliest time
+   * they fit, so waiters queue in order and ask once; a sliding window is asked again after each wait.
+   */
+  async waitFor(key: string, options: WaitForOptions = {}): Promise<RateLimitResult> {
+    const { cost = 1, signal, maxWaitMs = 10_000 } = options;
+    const deadline = performance.now() + maxWaitMs;
+    let last: RateLimitResult | undefined;
+    for (let attempt = 0; attempt < MAX_WAIT_ATTEMPTS; attempt++) {
+      signal?.throwIfAborted();
+      last = await this.decide(key, cost, Math.max(0, deadline - performance.now()));
+      if (last.allowed) {
+        if (last.retryAfterMs === 0) return last;
+        // reserved: the units are ours from then on (an abort meanwhile leaves them unused)
+        await sleep(last.retryAfterMs, signal);
+        return { ...last, retryAfterMs: 0 };
+      }
+      if (performance.now() + last.retryAfterMs > deadline) break;
+      await sleep(last.retryAfterMs, signal);
+    }
+    const result = last as RateLimitResult;
+    throw new RateLimitedError(result.retryAfterMs, result.policy);
+  }
+
+  /** One decision; `reserveUpToMs` > 0 lets a GCRA key admit for later (see `waitFor`). */
+  private async decide(key: string, cost: number, reserveUpToMs: number): Promise<RateLimitResult> {
     if (typeof key !== 'string' || key.length === 0) {
       throw new InvalidRateLimitError('rate-limit key must be a non-empty string', [{ path: 'key', message: 'must be a non-empty string' }]);
     }
@@ -146,33 +180,13 @@ export class RateLimiter {
     const started = performance.now();
     if (!this.fallbackSwitch.active) {
       try {
-        const decision = await this.redisStore.decide(policy, identity, cost);
+        const decision = await this.redisStore.decide(policy, identity, cost, reserveUpToMs);
         return this.record(policy, decision, 'redis', started);
       } catch (error) {
         this.fallbackSwitch.redisFailed(error);
       }
     }
-    return this.record(policy, this.memoryStore.decide(policy, identity, cost), 'fallback', started);
-  }
-
-  /**
-   * Waits (with timers, never spinning) until `key` admits `cost` units, then takes them. Rejects
-   * with `RateLimitedError` when admission is further away than `maxWaitMs`, and with the signal's
-   * reason when `signal` aborts.
-   */
-  async waitFor(key: string, options: WaitForOptions = {}): Promise<RateLimitResult> {
-    const { cost = 1, signal, maxWaitMs = 10_000 } = options;
-    const deadline = performance.now() + maxWaitMs;
-    let last: RateLimitResult | undefined;
-    for (let attempt = 0; attempt < MAX_WAIT_ATTEMPTS; attempt++) {
-      signal?.throwIfAborted();
-      last = await this.consume(key, cost);
-      if (last.allowed) return last;
-      if (performance.now() + last.retryAfterMs > deadline) break;
-      await sleep(last.retryAfterMs, signal);
-    }
-    const result = last as RateLimitResult;
-    throw new RateLimitedError(result.retryAfterMs, result.policy);
+    return this.record(policy, this.memoryStore.decide(policy, identity, cost, reserveUpToMs), 'fallback', started);
   }
 
   /** Stops the Redis probe timer. The Redis client stays open: it belongs to the caller. */

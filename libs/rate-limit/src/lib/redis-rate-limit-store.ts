@@ -8,7 +8,7 @@ import { withTimeout } from './timeouts';
 
 export interface StoreDecision extends RateLimitDecision {
   readonly limit: number;
-  /** When the decision was made, in epoch milliseconds of the deciding clock. */
+  /** When the decision was made (for a reservation: the time it admits), in epoch milliseconds of the deciding clock. */
   readonly decidedAtMs: number;
 }
 
@@ -41,13 +41,14 @@ export class RedisRateLimitStore {
     private readonly commandTimeoutMs: number,
   ) {}
 
-  decide(policy: ResolvedPolicy, identity: string, cost: number): Promise<StoreDecision> {
+  /** `reserveUpToMs` > 0 (GCRA only): admit for later rather than refuse, up to that far ahead. */
+  decide(policy: ResolvedPolicy, identity: string, cost: number, reserveUpToMs = 0): Promise<StoreDecision> {
     const key = redisKey(this.prefix, identity);
     return new Promise<StoreDecision>((resolve, reject) => {
       if (this.batch.length === 0) process.nextTick(() => this.flush());
       this.batch.push(
         policy.algorithm === 'gcra'
-          ? { name: 'gcra', key, args: [String((policy.periodMs * 1000) / policy.limit), policy.burst, cost], limit: policy.limit, resolve, reject }
+          ? { name: 'gcra', key, args: [String((policy.periodMs * 1000) / policy.limit), policy.burst, cost, Math.floor(reserveUpToMs * 1000)], limit: policy.limit, resolve, reject }
           : {
               name: 'sliding-window',
               key,
@@ -79,7 +80,8 @@ export class RedisRateLimitStore {
 function settle(pending: PendingDecision, outcome: ScriptOutcome): void {
   if (outcome.error) return pending.reject(outcome.error);
   const reply = outcome.reply;
-  if (!Array.isArray(reply) || reply.length !== 5) return pending.reject(new Error(`unexpected rate-limit script reply: ${JSON.stringify(reply)}`));
-  const [allowed, remaining, retryAfterMs, resetAfterMs, nowUs] = reply as number[];
-  pending.resolve({ allowed: allowed === 1, limit: pending.limit, remaining, retryAfterMs, resetAfterMs, decidedAtMs: nowUs / 1000 });
+  if (!Array.isArray(reply) || reply.length < 5) return pending.reject(new Error(`unexpected rate-limit script reply: ${JSON.stringify(reply)}`));
+  // the sliding window answers five values; GCRA adds when the request is admitted (later for a reservation)
+  const [allowed, remaining, retryAfterMs, resetAfterMs, nowUs, admittedAtUs = nowUs] = reply as number[];
+  pending.resolve({ allowed: allowed === 1, limit: pending.limit, remaining, retryAfterMs, resetAfterMs, decidedAtMs: admittedAtUs / 1000 });
 }
