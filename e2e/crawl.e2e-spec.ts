@@ -113,6 +113,8 @@ describe('crawling: REST to pages, politely, safely, across replicas and crashes
     const requests = site.log.slice(from);
     const paths = requests.filter((e) => e.site === 'main').map((e) => e.path);
     for (const path of site.forbidden) expect(paths).not.toContain(path);
+    // the start page comes first: the sitemaps robots.txt names are read beside the crawl, not before it
+    expect(paths.filter((p) => p !== '/robots.txt')[0]).toBe('/');
     // the host whose robots.txt answers 503 is asked for robots.txt and nothing else
     expect(requests.filter((e) => e.site === 'blocked').map((e) => e.path)).toEqual(expect.arrayContaining(['/robots.txt']));
     expect(new Set(requests.filter((e) => e.site === 'blocked').map((e) => e.path))).toEqual(new Set(['/robots.txt']));

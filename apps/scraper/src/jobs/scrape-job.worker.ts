@@ -4,13 +4,14 @@ import { ScrapeJobMessage, ScrapeJobRequest, SUBJECTS } from '@sluice/contracts'
 import type { DeadLetter, MessageContext } from '@sluice/messaging';
 import { JetStreamWorker, SERVICE_CONFIG, type WorkerDefinition } from '@sluice/runtime';
 import { CrawlRuntime } from '../crawl/crawl-runtime';
+import { CrawlTaskEvents } from './crawl-task-events';
 import { TaskEventEmitter } from './task-event-emitter';
 
 /**
  * Runs scrape jobs off the JOBS work queue with the crawl engine. The message is acked only when
- * the crawl has ended and its outcome is published; a redelivered job resumes its crawl from the
- * frontier. On shutdown the crawl stops at once and the job is handed back. A job whose deliveries
- * run out fails its task with the reason.
+ * the crawl has ended and its events (CrawlTaskEvents) are published; a redelivered job resumes
+ * its crawl from the frontier. On shutdown the crawl stops at once and the job is handed back. A
+ * job whose deliveries run out fails its task with the reason.
  */
 @Injectable()
 export class ScrapeJobWorker extends JetStreamWorker<ScrapeJobMessage> {
@@ -44,25 +45,21 @@ export class ScrapeJobWorker extends JetStreamWorker<ScrapeJobMessage> {
       await this.events.failed(task, `invalid scrape job: ${job.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
       return;
     }
+    const events = new CrawlTaskEvents(this.events, task);
     const outcome = await this.runtime.engine.run({
       ...task,
       job: job.data,
       signal: ctx.signal,
       resumed: ctx.deliveryCount > 1,
-      onStarted: async () => {
-        await this.events.started(task);
-      },
+      // the first fetch does not wait for the start to be stored; later events do
+      onStarted: async () => events.start(),
       onProgress: async (counts) => {
         ctx.heartbeat();
-        await this.events.progress(task, counts);
+        await events.progress(counts);
       },
     });
-    if (outcome.status === 'SUCCEEDED') {
-      await this.events.progress(task, outcome.counts);
-      await this.events.succeeded(task, outcome.counts);
-    } else if (outcome.status === 'FAILED') {
-      await this.events.failed(task, outcome.error);
-    }
+    if (outcome.status === 'SUCCEEDED') await events.succeeded(outcome.counts);
+    else if (outcome.status === 'FAILED') await events.failed(outcome.error);
     // CANCELLED: the scheduler cancelled the task itself; nothing to report.
   }
 

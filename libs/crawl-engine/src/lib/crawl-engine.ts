@@ -103,16 +103,23 @@ export class CrawlEngine {
         .finally(() => inFlight.delete(task));
       inFlight.add(task);
     };
-    let seeding: Promise<void> | undefined = seedMore(signal).then(
-      () => (seeding = undefined),
-      (error: unknown) => {
-        seeding = undefined;
-        if (!signal.aborted) {
-          failure ??= error;
-          stop.abort(error);
-        }
-      },
-    );
+    // Sitemaps are read beside the crawl, begun once its first entries are on their way, so
+    // their documents never take the host's first turns from the start URLs.
+    let seeding: Promise<void> | undefined;
+    let seedingBegun = false;
+    const beginSeeding = () => {
+      seedingBegun = true;
+      seeding = seedMore(signal).then(
+        () => (seeding = undefined),
+        (error: unknown) => {
+          seeding = undefined;
+          if (!signal.aborted) {
+            failure ??= error;
+            stop.abort(error);
+          }
+        },
+      );
+    };
 
     try {
       for (;;) {
@@ -124,6 +131,7 @@ export class CrawlEngine {
         if (progress.pass()) await this.report(run);
         if (inFlight.size + ready.length <= concurrency) ready.push(...(await frontier.claim(run.taskId, 2 * concurrency - inFlight.size - ready.length, leaseMs)));
         while (inFlight.size < concurrency && ready.length > 0) start(ready.shift()!);
+        if (!seedingBegun) beginSeeding();
         if (inFlight.size > 0) {
           await idleWait(pollMs, signal, inFlight);
           continue;

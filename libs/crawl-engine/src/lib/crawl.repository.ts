@@ -1,4 +1,4 @@
-import type { PrismaClient } from '@sluice/database';
+import { Prisma, type PrismaClient } from '@sluice/database';
 import { CrawlTenantMismatchError } from './crawl-errors';
 
 export type CrawlStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'CANCELLED';
@@ -13,6 +13,10 @@ export interface CrawlState {
   readonly pagesFailed: number;
 }
 
+const STATE_COLUMNS = Prisma.raw(
+  'task_id AS "taskId", tenant_id AS "tenantId", status::text AS status, cancel_requested AS "cancelRequested", error, pages_done AS "pagesDone", pages_failed AS "pagesFailed"',
+);
+
 /** One row per crawled task in `scraper.crawls`: its state, the cancel flag and its counters. */
 export class CrawlRepository {
   constructor(private readonly prisma: PrismaClient) {}
@@ -22,8 +26,19 @@ export class CrawlRepository {
    * the crawl it started; a cancel that arrived first left a row with the flag set).
    */
   async begin(taskId: string, tenantId: string, spec: object): Promise<CrawlState> {
-    await this.prisma.crawl.createMany({ data: [{ taskId, tenantId, spec }], skipDuplicates: true });
-    const row = await this.find(taskId);
+    // One round trip: the new row, or else the one there before this statement began.
+    const rows = await this.prisma.$queryRaw<CrawlState[]>`
+      WITH inserted AS (
+        INSERT INTO scraper.crawls (task_id, tenant_id, spec, updated_at)
+        VALUES (${taskId}::uuid, ${tenantId}::uuid, ${JSON.stringify(spec)}::jsonb, now())
+        ON CONFLICT (task_id) DO NOTHING
+        RETURNING ${STATE_COLUMNS}
+      )
+      SELECT * FROM inserted
+      UNION ALL
+      SELECT ${STATE_COLUMNS} FROM scraper.crawls WHERE task_id = ${taskId}::uuid AND NOT EXISTS (SELECT 1 FROM inserted)`;
+    // a row another process inserted after this statement began is not in its snapshot
+    const row = rows[0] ?? (await this.find(taskId));
     if (!row || row.tenantId !== tenantId) throw new CrawlTenantMismatchError(taskId);
     return row;
   }
