@@ -6,6 +6,7 @@ import { DqStep } from '@sluice/pipeline-spec';
 import { ensureTenantSchema, qualifiedName } from '@sluice/warehouse';
 import { Pool, type PoolClient } from 'pg';
 import { DqCheckRunner, DqInputError, sampleSeed } from './lib/check-runner';
+import { uniqueGroupingSetting } from './lib/check-query';
 import { extendedQuery } from './lib/sql-query';
 
 jest.setTimeout(60_000);
@@ -89,6 +90,24 @@ describe('DqCheckRunner on PostgreSQL', () => {
   afterAll(async () => {
     await pool.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
     await pool.end();
+  });
+
+  it('groups a unique check of a number column by a sort and one of a text column by a hash table, with the same counts either way', async () => {
+    const setting = async (column: string) =>
+      (await pool.query<{ hashagg: string }>(extendedQuery(uniqueGroupingSetting(table, column)))).rows.map((row) => row.hashagg);
+    expect(await setting('votes')).toEqual(['off']);
+    expect(await setting('title')).toEqual(['on']);
+    expect(await setting('no_such_column')).toEqual([]);
+    // the setting lives only as long as the check's transaction
+    expect((await pool.query<{ enable_hashagg: string }>('SHOW enable_hashagg')).rows[0].enable_hashagg).toBe('on');
+
+    const seen = new Map<number, number>();
+    for (const m of movies) if (m.votes !== null) seen.set(m.votes, (seen.get(m.votes) ?? 0) + 1);
+    const duplicatedVotes = count((m) => m.votes !== null && (seen.get(m.votes) ?? 0) > 1);
+    expect(duplicatedVotes).toBeGreaterThan(0);
+    const { checks } = await runChecks([{ type: 'unique', column: 'votes' }]);
+    expect(byName(checks, 'unique:votes')).toMatchObject({ passed: false, failingCount: duplicatedVotes, checkedCount: movies.length });
+    expect(byName(checks, 'unique:votes').examples.every((row) => (seen.get(Number(row.votes)) ?? 0) > 1)).toBe(true);
   });
 
   it('gives every check the failing count computed independently from the source file', async () => {

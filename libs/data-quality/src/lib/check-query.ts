@@ -18,8 +18,31 @@ export interface CheckInput {
  * value an aggregate check compares), and `examples` selects up to 5 offending rows.
  */
 export interface CheckQueries {
+  /** run first, in the same transaction: settings for the measure (e.g. how to group) */
+  readonly prepare?: SqlQuery;
   readonly measure: SqlQuery;
   readonly examples?: SqlQuery;
+}
+
+/** Above this many distinct values (PostgreSQL's estimate), grouping by a sort beats a hash table that spills. */
+const SORT_GROUPING_ABOVE_DISTINCT = 100_000;
+
+/**
+ * For the transaction of a unique check: group by a sort rather than a hash table when the
+ * column's type has no collation (numbers, dates, uuids...) and its values are many (or not yet
+ * counted by ANALYZE). A hash table of a million groups spills to disk and took twice as long as
+ * the sort; text keeps the hash table, since sorting under a collation is the slower of the two.
+ * Answers the setting chosen; no row (nothing set) for a column that does not exist.
+ */
+export function uniqueGroupingSetting(table: CheckInput['table'], column: string): SqlQuery {
+  const params = new SqlParameters();
+  return params.query(
+    `SELECT set_config('enable_hashagg', CASE WHEN t.typcollation = 0 AND coalesce(s.n_distinct < 0 OR s.n_distinct > ${SORT_GROUPING_ABOVE_DISTINCT}, true) ` +
+      `THEN 'off' ELSE 'on' END, true) AS hashagg ` +
+      `FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid ` +
+      `LEFT JOIN pg_stats s ON s.schemaname = ${params.add(table.schema)} AND s.tablename = ${params.add(table.table)} AND s.attname = a.attname ` +
+      `WHERE a.attrelid = ${params.add(qualifiedName(table))}::regclass AND a.attname = ${params.add(column)} AND NOT a.attisdropped`,
+  );
 }
 
 export type RowLevelCheck = Extract<DqCheck, { type: 'not_null' | 'unique' | 'range' | 'accepted_values' | 'regex' }>;
@@ -96,7 +119,7 @@ function uniqueQueries(columnName: string, input: CheckInput): CheckQueries {
     `SELECT * FROM ${outer} WHERE ${column} IN (SELECT ${column} FROM ${inner} WHERE ${column} IS NOT NULL GROUP BY ${column} HAVING count(*) > 1) ` +
       `ORDER BY ${column} LIMIT ${MAX_EXAMPLES}`,
   );
-  return { measure, examples };
+  return { prepare: uniqueGroupingSetting(input.table, columnName), measure, examples };
 }
 
 /**

@@ -149,6 +149,7 @@ export class DqCheckRunner {
     try {
       const queries = check.type === 'sql' ? await sqlCheckQueries(check.query, input.table) : compileCheck(check, input);
       return await inReadOnlyTransaction(client, limits, async () => {
+        if (queries.prepare) await client.query(extendedQuery(queries.prepare));
         const result = await client.query(extendedQuery(queries.measure));
         const measurement = check.type === 'sql' ? sqlMeasurement(result.rows, result.fields[0]?.name, rowsIn) : builtInMeasurement(result.rows[0]);
         return checkResult(check, measurement, await this.examples(client, check, queries, measurement));
