@@ -119,7 +119,7 @@ async function waitReady(running, offset, deadline) {
     if (exitCode !== undefined) {
       throw new Error(`${running.spec.name} exited with code ${exitCode}:\n${running.tail.join('\n')}`);
     }
-    if (await isReady(running.spec.http + offset)) return;
+    if (await isReady(portsOf(running.spec, offset).http)) return;
     await new Promise((r) => setTimeout(r, 250));
   }
   throw new Error(`${running.spec.name} not ready in time:\n${running.tail.join('\n')}`);

@@ -91,15 +91,16 @@ export class CrawlEngine {
     // Entries claimed ahead, so one claim serves many fetches; handed back if the crawl stops.
     const ready: ClaimedEntry[] = [];
     let failure: unknown;
+    /** An entry or the sitemaps failed for a reason that is not the crawl stopping: the crawl stops and fails with it. */
+    const failWith = (error: unknown) => {
+      if (signal.aborted) return;
+      failure ??= error;
+      stop.abort(error);
+    };
 
     const start = (entry: ClaimedEntry) => {
       const task: Promise<void> = this.processOne(processor, run.taskId, entry, signal)
-        .catch((error: unknown) => {
-          if (!signal.aborted) {
-            failure ??= error;
-            stop.abort(error);
-          }
-        })
+        .catch(failWith)
         .finally(() => inFlight.delete(task));
       inFlight.add(task);
     };
@@ -109,16 +110,9 @@ export class CrawlEngine {
     let seedingBegun = false;
     const beginSeeding = () => {
       seedingBegun = true;
-      seeding = seedMore(signal).then(
-        () => (seeding = undefined),
-        (error: unknown) => {
-          seeding = undefined;
-          if (!signal.aborted) {
-            failure ??= error;
-            stop.abort(error);
-          }
-        },
-      );
+      seeding = seedMore(signal)
+        .catch(failWith)
+        .finally(() => (seeding = undefined));
     };
 
     try {

@@ -35,8 +35,9 @@ describe('FrontierRepository on PostgreSQL', () => {
     await prisma.crawl.create({ data: { taskId, tenantId: randomUUID(), spec: {} } });
     return taskId;
   };
-  const settle = (taskId: string, fingerprint: string, state: 'DONE' | 'FAILED' | 'SKIPPED', reason?: string) =>
-    frontier.settle(taskId, { fingerprint, state, reason });
+  /** Settles one claimed entry; false if it was not FETCHING. */
+  const settle = async (taskId: string, fingerprint: string, state: 'DONE' | 'FAILED' | 'SKIPPED', reason?: string) =>
+    (await frontier.advance({ taskId, settlements: [{ fingerprint, state, reason }] })).settled === 1;
 
   const stateOf = async (taskId: string, fingerprint: string) =>
     prisma.frontierEntry.findUnique({ where: { taskId_fingerprint: { taskId, fingerprint } } });
@@ -168,7 +169,7 @@ describe('FrontierRepository on PostgreSQL', () => {
     const pages = new PageRepository(prisma);
     const page = (n: number, hash: string): PageRecord => ({ taskId: task, tenantId: randomUUID(), url: candidate(n).url, status: 200, contentHash: hash, depth: 1 });
     await frontier.add(task, [candidate(1), candidate(2), candidate(3)], 10);
-    await pages.save(page(1, 'original'));
+    await pages.saveMany([page(1, 'original')]);
     await frontier.claim(task, 3, 60_000);
     const result = await frontier.advance({
       taskId: task,

@@ -161,11 +161,6 @@ export class FrontierRepository {
       RETURNING f.url, f.fingerprint, f.host, f.depth, f.source, f.attempts`;
   }
 
-  /** Settles one claimed entry (DONE, FAILED or SKIPPED with its reason); false if it was not FETCHING. */
-  async settle(taskId: string, settlement: Settlement): Promise<boolean> {
-    return (await this.advance({ taskId, settlements: [settlement] })).settled === 1;
-  }
-
   /** Puts a claimed entry back, due at `notBefore` (backoff, Retry-After). */
   async retry(taskId: string, fingerprint: string, notBefore: Date, reason: string): Promise<boolean> {
     const changed = await this.prisma.$executeRaw`

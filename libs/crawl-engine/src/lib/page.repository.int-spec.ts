@@ -25,6 +25,9 @@ describe('PageRepository and CrawlRepository on PostgreSQL', () => {
     await database?.dispose();
   });
 
+  /** One page stored on its own, and the earlier page it duplicates, if any. */
+  const save = async (record: PageRecord) => ({ duplicateOf: (await pages.saveMany([record])).get(record.url) });
+
   const page = (taskId: string, url: string, extra: Partial<PageRecord> = {}): PageRecord => ({
     taskId,
     tenantId: TENANT,
@@ -42,9 +45,9 @@ describe('PageRepository and CrawlRepository on PostgreSQL', () => {
 
   it('writes one row per task and URL however often the page is stored, keeping its first fetch time', async () => {
     const task = randomUUID();
-    await pages.save(page(task, 'https://example.org/a', { contentHash: 'h1' }));
+    await save(page(task, 'https://example.org/a', { contentHash: 'h1' }));
     const first = await prisma.page.findFirstOrThrow({ where: { taskId: task } });
-    await pages.save(page(task, 'https://example.org/a', { contentHash: 'h1', title: 'again', status: 404, error: 'HTTP 404' }));
+    await save(page(task, 'https://example.org/a', { contentHash: 'h1', title: 'again', status: 404, error: 'HTTP 404' }));
     const rows = await prisma.page.findMany({ where: { taskId: task } });
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({ id: first.id, title: 'again', status: 404, error: 'HTTP 404', duplicateOf: null });
@@ -53,17 +56,17 @@ describe('PageRepository and CrawlRepository on PostgreSQL', () => {
 
   it('points a page with the content of an earlier one at it, within the task only', async () => {
     const task = randomUUID();
-    expect(await pages.save(page(task, 'https://example.org/a', { contentHash: 'same' }))).toEqual({ duplicateOf: undefined });
-    expect(await pages.save(page(task, 'https://example.org/b', { contentHash: 'same' }))).toEqual({ duplicateOf: 'https://example.org/a' });
-    expect(await pages.save(page(task, 'https://example.org/c', { contentHash: 'other' }))).toEqual({ duplicateOf: undefined });
-    expect(await pages.save(page(randomUUID(), 'https://example.org/d', { contentHash: 'same' }))).toEqual({ duplicateOf: undefined });
+    expect(await save(page(task, 'https://example.org/a', { contentHash: 'same' }))).toEqual({ duplicateOf: undefined });
+    expect(await save(page(task, 'https://example.org/b', { contentHash: 'same' }))).toEqual({ duplicateOf: 'https://example.org/a' });
+    expect(await save(page(task, 'https://example.org/c', { contentHash: 'other' }))).toEqual({ duplicateOf: undefined });
+    expect(await save(page(randomUUID(), 'https://example.org/d', { contentHash: 'same' }))).toEqual({ duplicateOf: undefined });
     // stored again, the original stays the original
-    expect(await pages.save(page(task, 'https://example.org/a', { contentHash: 'same' }))).toEqual({ duplicateOf: undefined });
+    expect(await save(page(task, 'https://example.org/a', { contentHash: 'same' }))).toEqual({ duplicateOf: undefined });
   });
 
   it('stores many pages in one statement, with nulls, and finds duplicates among earlier pages', async () => {
     const task = randomUUID();
-    await pages.save(page(task, 'https://example.org/a', { contentHash: 'same' }));
+    await save(page(task, 'https://example.org/a', { contentHash: 'same' }));
     const stored = await pages.saveMany([
       page(task, 'https://example.org/b', { contentHash: 'same' }),
       page(task, 'https://example.org/c', { contentHash: undefined, status: undefined, title: undefined, data: undefined, error: 'connect refused' }),
@@ -86,8 +89,8 @@ describe('PageRepository and CrawlRepository on PostgreSQL', () => {
 
   it('makes duplicate marks exact after the fact', async () => {
     const task = randomUUID();
-    await pages.save(page(task, 'https://example.org/a', { contentHash: 'x' }));
-    await pages.save(page(task, 'https://example.org/b', { contentHash: 'x' }));
+    await save(page(task, 'https://example.org/a', { contentHash: 'x' }));
+    await save(page(task, 'https://example.org/b', { contentHash: 'x' }));
     await prisma.page.updateMany({ where: { taskId: task }, data: { duplicateOf: null } }); // as if stored at the same moment
     expect(await pages.markDuplicates(task)).toBe(1);
     const rows = await prisma.page.findMany({ where: { taskId: task }, orderBy: { url: 'asc' } });
@@ -97,7 +100,7 @@ describe('PageRepository and CrawlRepository on PostgreSQL', () => {
 
   it('lists a tenant’s pages oldest first, page by page, without gaps or repeats', async () => {
     const task = randomUUID();
-    for (let i = 0; i < 7; i++) await pages.save(page(task, `https://example.org/${i}`));
+    for (let i = 0; i < 7; i++) await save(page(task, `https://example.org/${i}`));
     const seen: string[] = [];
     let after: { fetchedAt: Date; id: string } | undefined;
     for (;;) {

@@ -64,11 +64,6 @@ export class PageRepository {
       RETURNING url, duplicate_of`;
   }
 
-  /** One page: `saveMany` of one. */
-  async save(page: PageRecord): Promise<{ duplicateOf: string | undefined }> {
-    return { duplicateOf: (await this.saveMany([page])).get(page.url) };
-  }
-
   /**
    * Makes `duplicate_of` exact for the whole task: within each content hash the first page fetched
    * is the original, every other one points at it (pages stored at the same moment may each have
