@@ -1,6 +1,6 @@
 import type { ColumnType, IngestColumn } from '@sluice/pipeline-spec';
 import { coerceColumnValue } from './column-value';
-import { coerceRow, RowCoercer } from './row-coercion';
+import { RowCoercer } from './row-coercion';
 
 const column = (type: ColumnType, nullable = false): IngestColumn => ({ name: 'c', type, nullable });
 const value = (type: ColumnType, raw: unknown, nullable = false) => coerceColumnValue(column(type, nullable), raw);
@@ -138,7 +138,7 @@ describe('coerceColumnValue', () => {
   });
 });
 
-describe('coerceRow', () => {
+describe('RowCoercer, column by column', () => {
   const columns: IngestColumn[] = [
     { name: 'title', type: 'text', nullable: false },
     { name: 'rating', type: 'numeric', nullable: true },
@@ -147,12 +147,14 @@ describe('coerceRow', () => {
 
   it('gives the values in column order', () => {
     const fields: Record<string, unknown> = { year: '1999', title: 'Matrix', extra: 'ignored' };
-    expect(coerceRow(columns, { textual: true, field: (name) => fields[name] })).toEqual({ ok: true, values: ['Matrix', null, '1999'] });
+    const coercer = new RowCoercer(columns);
+    expect(coercer.coerce({ textual: true, field: (name) => fields[name] })).toBeUndefined();
+    expect(coercer.values).toEqual(['Matrix', null, '1999']);
   });
 
   it('names the first column that does not fit', () => {
     const fields: Record<string, unknown> = { title: 'Matrix', rating: 'great', year: 'soon' };
-    expect(coerceRow(columns, { textual: true, field: (name) => fields[name] })).toEqual({ ok: false, reason: 'column rating: "great" is not a number' });
+    expect(new RowCoercer(columns).coerce({ textual: true, field: (name) => fields[name] })).toBe('column rating: "great" is not a number');
   });
 });
 

@@ -1,9 +1,6 @@
 import type { IngestColumn } from '@sluice/pipeline-spec';
 import { columnValue, Misfit } from './column-value';
 
-/** One row as the target table's values, in column order, or the first reason it does not fit. */
-export type CoercedRow = { readonly ok: true; readonly values: readonly (string | null)[] } | { readonly ok: false; readonly reason: string };
-
 /** A row's fields by name; `textual` when they are text spelling values (CSV), so jsonb fields are parsed. */
 export interface RowFields {
   readonly textual: boolean;
@@ -31,11 +28,4 @@ export class RowCoercer {
     }
     return undefined;
   }
-}
-
-/** Coerces each declared column from the row's field of that name; stops at the first column that does not fit. */
-export function coerceRow(columns: readonly IngestColumn[], row: RowFields): CoercedRow {
-  const coercer = new RowCoercer(columns);
-  const reason = coercer.coerce(row);
-  return reason === undefined ? { ok: true, values: coercer.values } : { ok: false, reason };
 }
