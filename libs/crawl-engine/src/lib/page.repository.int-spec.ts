@@ -100,7 +100,11 @@ describe('PageRepository and CrawlRepository on PostgreSQL', () => {
 
   it('lists a tenant’s pages oldest first, page by page, without gaps or repeats', async () => {
     const task = randomUUID();
-    for (let i = 0; i < 7; i++) await save(page(task, `https://example.org/${i}`));
+    for (let i = 0; i < 7; i++) {
+      await save(page(task, `https://example.org/${i}`));
+      // fetched_at has millisecond precision: two pages stored within one millisecond would tie (then id decides)
+      await new Promise((resolve) => setTimeout(resolve, 2));
+    }
     const seen: string[] = [];
     let after: { fetchedAt: Date; id: string } | undefined;
     for (;;) {
